@@ -1,0 +1,69 @@
+/**
+ * Hardhat configuration: offline solc, typechain (ethers v6) and mocha for every suite.
+ *
+ * Hardhat cannot download compilers in this environment (DESIGN.md §8), so the compile
+ * subtask is pointed at the soljson build shipped in the pinned `solc` npm package.
+ */
+import { subtask, type HardhatUserConfig } from 'hardhat/config';
+import {
+  TASK_COMPILE_SOLIDITY_GET_SOLC_BUILD,
+  TASK_TEST_GET_TEST_FILES,
+} from 'hardhat/builtin-tasks/task-names';
+import '@nomicfoundation/hardhat-toolbox';
+import path from 'node:path';
+import fs from 'node:fs';
+
+const SOLC_VERSION = '0.8.28';
+
+subtask(TASK_COMPILE_SOLIDITY_GET_SOLC_BUILD, async (args: { solcVersion: string }, _hre, runSuper) => {
+  if (args.solcVersion !== SOLC_VERSION) return runSuper(args);
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const solc = require('solc') as { version(): string };
+  return {
+    compilerPath: require.resolve('solc/soljson.js'),
+    isSolcJs: true,
+    version: SOLC_VERSION,
+    longVersion: solc.version().replace(/\.Emscripten.*$/, ''),
+  };
+});
+
+// Only `*.test.ts` files are suites; helpers, behaviours and fixtures under test/ are not.
+subtask(TASK_TEST_GET_TEST_FILES, async (args: { testFiles: string[] }, hre) => {
+  if (args.testFiles.length > 0) return args.testFiles.map((f) => path.resolve(f));
+  return listTests(hre.config.paths.tests);
+});
+
+function listTests(dir: string): string[] {
+  const out: string[] = [];
+  for (const name of fs.readdirSync(dir).sort()) {
+    const full = path.join(dir, name);
+    if (name === 'fixtures') continue;
+    if (fs.statSync(full).isDirectory()) out.push(...listTests(full));
+    else if (name.endsWith('.test.ts')) out.push(full);
+  }
+  return out;
+}
+
+const config: HardhatUserConfig = {
+  solidity: {
+    version: SOLC_VERSION,
+    settings: {
+      evmVersion: 'cancun',
+      optimizer: { enabled: true, runs: 10_000 },
+    },
+  },
+  networks: {
+    hardhat: { allowUnlimitedContractSize: false },
+    localhost: { url: process.env.QFS_RPC_URL ?? 'http://127.0.0.1:8545' },
+  },
+  typechain: { outDir: 'typechain-types', target: 'ethers-v6' },
+  mocha: { timeout: 600_000 },
+  gasReporter: {
+    enabled: process.env.REPORT_GAS === '1',
+    offline: true,
+    outputFile: process.env.REPORT_GAS_FILE,
+    noColors: process.env.REPORT_GAS_FILE !== undefined,
+  },
+};
+
+export default config;

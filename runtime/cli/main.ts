@@ -1,0 +1,42 @@
+/**
+ * The `qfs` command line: one commander program, one file per command group under `commands/`.
+ * @module
+ */
+import { Command, CommanderError } from 'commander';
+import type { CliIo } from './io';
+import { registerMathCommands } from './commands/math';
+
+/** Usage errors (unknown command, missing argument) exit with 2, like the zero-sim checker. */
+export const EXIT_USAGE = 2;
+
+/** Builds the program; every command writes through `io` and sets its exit code on `state`. */
+export function buildProgram(io: CliIo, state: { exitCode: number }): Command {
+  const program = new Command('qfs')
+    .description('QFS V13: deterministic, post-quantum-signed transaction runtime')
+    .exitOverride()
+    .configureOutput({
+      writeOut: (s) => io.stdout.write(s),
+      writeErr: (s) => io.stderr.write(s),
+    });
+  registerMathCommands(program, io, state);
+  return program;
+}
+
+/**
+ * Runs the CLI on `argv` (without the node and script paths) and resolves to the exit code.
+ */
+export async function main(argv: readonly string[], io: CliIo): Promise<number> {
+  const state = { exitCode: 0 };
+  const program = buildProgram(io, state);
+  try {
+    await program.parseAsync([...argv], { from: 'user' });
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version') return 0;
+      if (err.code === 'commander.help') return 0;
+      return err.exitCode === 0 ? 0 : EXIT_USAGE;
+    }
+    throw err;
+  }
+  return state.exitCode;
+}
