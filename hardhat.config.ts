@@ -15,17 +15,20 @@ import fs from 'node:fs';
 
 const SOLC_VERSION = '0.8.28';
 
-subtask(TASK_COMPILE_SOLIDITY_GET_SOLC_BUILD, async (args: { solcVersion: string }, _hre, runSuper) => {
-  if (args.solcVersion !== SOLC_VERSION) return runSuper(args);
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const solc = require('solc') as { version(): string };
-  return {
-    compilerPath: require.resolve('solc/soljson.js'),
-    isSolcJs: true,
-    version: SOLC_VERSION,
-    longVersion: solc.version().replace(/\.Emscripten.*$/, ''),
-  };
-});
+subtask(
+  TASK_COMPILE_SOLIDITY_GET_SOLC_BUILD,
+  async (args: { solcVersion: string }, _hre, runSuper) => {
+    if (args.solcVersion !== SOLC_VERSION) return runSuper(args);
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const solc = require('solc') as { version(): string };
+    return {
+      compilerPath: require.resolve('solc/soljson.js'),
+      isSolcJs: true,
+      version: SOLC_VERSION,
+      longVersion: solc.version().replace(/\.Emscripten.*$/, ''),
+    };
+  },
+);
 
 // Only `*.test.ts` files are suites; helpers, behaviours and fixtures under test/ are not.
 subtask(TASK_TEST_GET_TEST_FILES, async (args: { testFiles: string[] }, hre) => {
@@ -61,8 +64,9 @@ const config: HardhatUserConfig = {
   gasReporter: {
     enabled: process.env.REPORT_GAS === '1',
     offline: true,
-    outputFile: process.env.REPORT_GAS_FILE,
-    noColors: process.env.REPORT_GAS_FILE !== undefined,
+    ...(process.env.REPORT_GAS_FILE === undefined
+      ? {}
+      : { outputFile: process.env.REPORT_GAS_FILE, noColors: true }),
   },
 };
 

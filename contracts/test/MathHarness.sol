@@ -21,7 +21,7 @@ contract MathHarness {
     error MathHarness_UnknownOp(uint8 op);
 
     /// @notice Runs operation `op` on raw operands; UD operands are taken as uint128, SD operands as int128.
-    function call(uint8 op, int256 x, int256 y, int256 z) public pure returns (int256) {
+    function run(uint8 op, int256 x, int256 y, int256 z) public pure returns (int256) {
         if (op == E.OP_ADD) return _u(UD.add(_ud(x), _ud(y)));
         if (op == E.OP_SUB) return _u(UD.sub(_ud(x), _ud(y)));
         if (op == E.OP_MUL) return _u(UD.mul(_ud(x), _ud(y)));
@@ -51,7 +51,7 @@ contract MathHarness {
     function batch(uint8 op, int256[3][] calldata args) external view returns (Outcome[] memory outcomes) {
         outcomes = new Outcome[](args.length);
         for (uint256 i = 0; i < args.length; ++i) {
-            try this.call(op, args[i][0], args[i][1], args[i][2]) returns (int256 value) {
+            try this.run(op, args[i][0], args[i][1], args[i][2]) returns (int256 value) {
                 outcomes[i] = Outcome(true, value, "");
             } catch (bytes memory revertData) {
                 outcomes[i] = Outcome(false, 0, revertData);
@@ -59,10 +59,10 @@ contract MathHarness {
         }
     }
 
-    /// @notice Gas used by `op` alone (no call or ABI overhead), for the benchmark; reverts like `call`.
+    /// @notice Gas used by `op` alone (no call or ABI overhead); reverts like `run`.
     function gasOf(uint8 op, int256 x, int256 y, int256 z) external view returns (uint256 gasUsed) {
         uint256 before = gasleft();
-        call(op, x, y, z);
+        run(op, x, y, z);
         gasUsed = before - gasleft();
     }
 

@@ -29,16 +29,16 @@ export function parseUnsignedRaw(input: string, original: string = input): bigin
     throw new MathParseError(original, 'fraction must be 1 to 18 ASCII digits');
   }
   if (fraction.length > 18) throw new MathParseError(original, 'more than 18 fractional digits');
-  return BigInt(whole) * uUNIT + BigInt(fraction.padEnd(18, '0') || '0');
+  return BigInt(whole) * uUNIT + BigInt(fraction.padEnd(18, '0'));
 }
 
 /** Formats a raw value with exactly 18 fractional digits (`"-1.500000000000000000"`). */
 export function formatRawFixed(raw: bigint): string {
   const negative = raw < 0n;
-  const magnitude = negative ? -raw : raw;
-  const whole = magnitude / uUNIT;
-  const fraction = (magnitude % uUNIT).toString().padStart(18, '0');
-  return `${negative ? '-' : ''}${whole}.${fraction}`;
+  // One bigint-to-string conversion, then a string split: this runs for every recorded operation.
+  const digits = (negative ? -raw : raw).toString().padStart(19, '0');
+  const point = digits.length - 18;
+  return `${negative ? '-' : ''}${digits.slice(0, point)}.${digits.slice(point)}`;
 }
 
 /** Formats a raw value without trailing fractional zeros (`"1.5"`, `"2"`, `"-0.25"`). */

@@ -7,7 +7,17 @@ export * as UD from './ud128x18';
 export * as SD from './sd128x18';
 export type { UD128x18 } from './ud128x18';
 export type { SD128x18 } from './sd128x18';
-export { ln, log2, exp, exp2, pow, sqrt, phiPow, fibonacciPair, PHI_POW_N_MAX } from './transcendental';
+export {
+  ln,
+  log2,
+  exp,
+  exp2,
+  pow,
+  sqrt,
+  phiPow,
+  fibonacciPair,
+  PHI_POW_N_MAX,
+} from './transcendental';
 export { MathOp, type MathOpName } from './ops';
 export {
   MathError,
@@ -18,3 +28,12 @@ export {
   MathParseError,
 } from './errors';
 export { uUNIT } from './decimal';
+export {
+  CertifiedMath,
+  canonicalEntry,
+  opLogHash,
+  OP_LOG_DOMAIN,
+  OP_LOG_ENTRIES_MAX,
+  type LogContext,
+  type OpLogEntry,
+} from './certified-math';

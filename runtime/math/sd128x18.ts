@@ -5,7 +5,12 @@
  * @module
  */
 import { formatRawFixed, formatRawTrimmed, parseUnsignedRaw, uUNIT } from './decimal';
-import { MathDivByZeroError, MathOverflowError, MathParseError, MathUnderflowError } from './errors';
+import {
+  MathDivByZeroError,
+  MathOverflowError,
+  MathParseError,
+  MathUnderflowError,
+} from './errors';
 import type { UD128x18 } from './ud128x18';
 
 /** A signed fixed-point value. Branded so that a raw bigint cannot be passed by accident. */
@@ -21,7 +26,12 @@ export const UNIT = uUNIT as SD128x18;
 export const MIN = uMIN as SD128x18;
 export const MAX = uMAX as SD128x18;
 
-function checked(raw: bigint, op: 'sdAdd' | 'sdSub' | 'sdMul' | 'sdDiv', a: bigint, b: bigint): SD128x18 {
+function checked(
+  raw: bigint,
+  op: 'sdAdd' | 'sdSub' | 'sdMul' | 'sdDiv',
+  a: bigint,
+  b: bigint,
+): SD128x18 {
   if (raw < uMIN || raw > uMAX) throw new MathOverflowError(op, a, b);
   return raw as SD128x18;
 }
@@ -80,7 +90,7 @@ export function toInt(x: SD128x18): bigint {
  */
 export function fromUD(x: UD128x18): SD128x18 {
   if (x > uMAX) throw new MathOverflowError('toSD', x);
-  return (x as bigint) as SD128x18;
+  return x as bigint as SD128x18;
 }
 
 /**
@@ -89,7 +99,7 @@ export function fromUD(x: UD128x18): SD128x18 {
  */
 export function toUD(x: SD128x18): UD128x18 {
   if (x < 0n) throw new MathUnderflowError('toUD', x);
-  return (x as bigint) as UD128x18;
+  return x as bigint as UD128x18;
 }
 
 export function compare(a: SD128x18, b: SD128x18): -1 | 0 | 1 {

@@ -18,7 +18,8 @@ function positiveInt(value: string | undefined, fallback: number): number {
 /** Runs per property (FC_NUM_RUNS, default 100). */
 export const numRuns = positiveInt(process.env.FC_NUM_RUNS, 100);
 
-const seed = process.env.FC_SEED === undefined ? undefined : Number.parseInt(process.env.FC_SEED, 10);
+const seed =
+  process.env.FC_SEED === undefined ? undefined : Number.parseInt(process.env.FC_SEED, 10);
 
 fc.configureGlobal({
   numRuns,

@@ -1,6 +1,10 @@
 import { expect } from 'chai';
 import fc from 'fast-check';
-import { splitByWeight, capAllocations, ALLOCATION_RECIPIENTS_MAX } from '../../../runtime/engine/reward-split';
+import {
+  splitByWeight,
+  capAllocations,
+  ALLOCATION_RECIPIENTS_MAX,
+} from '../../../runtime/engine/reward-split';
 import { AllocationInputError } from '../../../runtime/engine/errors';
 import type { UD128x18 } from '../../../runtime/math';
 import { numRuns } from '../../support/num-runs';
@@ -26,14 +30,18 @@ describe('splitByWeight', () => {
   });
   it('rejects no recipients, a zero weight and too many recipients with ALLOCATION_INPUT', () => {
     expect(() => splitByWeight(ud(1n), [])).to.throw(AllocationInputError);
-    expect(() => splitByWeight(ud(1n), [1n, 0n])).to.throw(AllocationInputError).with.nested.property('details.index', 1);
-    expect(() => splitByWeight(ud(1n), Array(ALLOCATION_RECIPIENTS_MAX + 1).fill(1n))).to.throw(AllocationInputError);
+    expect(() => splitByWeight(ud(1n), [1n, 0n]))
+      .to.throw(AllocationInputError)
+      .with.nested.property('details.index', 1);
+    expect(() => splitByWeight(ud(1n), Array(ALLOCATION_RECIPIENTS_MAX + 1).fill(1n))).to.throw(
+      AllocationInputError,
+    );
   });
   it('conserves the total and stays within one unit of the exact share (property)', () => {
     fc.assert(
       fc.property(
         fc.bigInt({ min: 0n, max: (1n << 128n) - 1n }),
-        fc.array(fc.bigInt({ min: 1n, max: (1n << 64n) }), { minLength: 1, maxLength: 40 }),
+        fc.array(fc.bigInt({ min: 1n, max: 1n << 64n }), { minLength: 1, maxLength: 40 }),
         (total, weights) => {
           const parts = splitByWeight(ud(total), weights);
           const sum = parts.reduce((a, b) => a + b, 0n);

@@ -1,5 +1,11 @@
 import { expect } from 'chai';
-import { UD, MathOverflowError, MathUnderflowError, MathDivByZeroError, MathParseError } from '../../../runtime/math';
+import {
+  UD,
+  MathOverflowError,
+  MathUnderflowError,
+  MathDivByZeroError,
+  MathParseError,
+} from '../../../runtime/math';
 import { ErrorCode } from '../../../runtime/errors';
 
 const u = UD.parse;
@@ -18,10 +24,26 @@ describe('UD.parse', () => {
     it(`parses ${literal} exactly`, () => expect(u(literal) as bigint).to.equal(raw));
   }
 
-  const malformed = ['', '-1', '+1', '1e3', ' 1', '1 ', '.5', '5.', '1.0000000000000000001', '١', '1,5', '0x10', 'NaN'];
+  const malformed = [
+    '',
+    '-1',
+    '+1',
+    '1e3',
+    ' 1',
+    '1 ',
+    '.5',
+    '5.',
+    '1.0000000000000000001',
+    '١',
+    '1,5',
+    '0x10',
+    'NaN',
+  ];
   for (const literal of malformed) {
     it(`rejects ${JSON.stringify(literal)} with MATH_PARSE`, () => {
-      expect(() => u(literal)).to.throw(MathParseError).with.property('code', ErrorCode.MATH_PARSE);
+      expect(() => u(literal))
+        .to.throw(MathParseError)
+        .with.property('code', ErrorCode.MATH_PARSE);
     });
   }
 
@@ -33,7 +55,8 @@ describe('UD.parse', () => {
 });
 
 describe('UD.format', () => {
-  it('prints 18 fractional digits', () => expect(UD.format(u('1.5'))).to.equal('1.500000000000000000'));
+  it('prints 18 fractional digits', () =>
+    expect(UD.format(u('1.5'))).to.equal('1.500000000000000000'));
   it('trims trailing zeros', () => {
     expect(UD.formatTrimmed(u('1.5'))).to.equal('1.5');
     expect(UD.formatTrimmed(u('2'))).to.equal('2');
@@ -45,14 +68,16 @@ describe('UD.format', () => {
 describe('UD.fromInt / toInt', () => {
   it('scales whole numbers', () => expect(UD.fromInt(7n) as bigint).to.equal(7n * 10n ** 18n));
   it('truncates toward zero', () => expect(UD.toInt(u('2.9'))).to.equal(2n));
-  it('throws MATH_UNDERFLOW for negatives', () => expect(() => UD.fromInt(-1n)).to.throw(MathUnderflowError));
+  it('throws MATH_UNDERFLOW for negatives', () =>
+    expect(() => UD.fromInt(-1n)).to.throw(MathUnderflowError));
   it('throws MATH_OVERFLOW past the range', () =>
     expect(() => UD.fromInt(340282366920938463464n)).to.throw(MathOverflowError));
 });
 
 describe('UD.add', () => {
   it('adds', () => expect(UD.add(u('1.25'), u('2.5'))).to.equal(u('3.75')));
-  it('reaches MAX exactly', () => expect(UD.add(UD.wrap(MAX - 1n), UD.wrap(1n)) as bigint).to.equal(MAX));
+  it('reaches MAX exactly', () =>
+    expect(UD.add(UD.wrap(MAX - 1n), UD.wrap(1n)) as bigint).to.equal(MAX));
   it('throws MATH_OVERFLOW with both operands past MAX', () => {
     const err = catchErr(() => UD.add(UD.MAX, UD.wrap(1n))) as MathOverflowError;
     expect(err.code).to.equal(ErrorCode.MATH_OVERFLOW);
@@ -75,8 +100,10 @@ describe('UD.sub', () => {
 });
 
 describe('UD.mul / UD.div / UD.mulDiv', () => {
-  it('mul rounds toward zero', () => expect(UD.mul(u('0.000000000000000001'), u('0.5')) as bigint).to.equal(0n));
-  it('div rounds toward zero (1/3)', () => expect(UD.div(u('1'), u('3'))).to.equal(u('0.333333333333333333')));
+  it('mul rounds toward zero', () =>
+    expect(UD.mul(u('0.000000000000000001'), u('0.5')) as bigint).to.equal(0n));
+  it('div rounds toward zero (1/3)', () =>
+    expect(UD.div(u('1'), u('3'))).to.equal(u('0.333333333333333333')));
   it('div by zero throws MATH_DIV_BY_ZERO', () =>
     expect(() => UD.div(u('1'), UD.ZERO)).to.throw(MathDivByZeroError));
   it('mul of MAX by 1 is MAX; by 1 ulp more overflows', () => {
