@@ -13,8 +13,7 @@ export const ErrorCode = {
   MATH_DIV_BY_ZERO: 'MATH_DIV_BY_ZERO',
   MATH_DOMAIN: 'MATH_DOMAIN',
   MATH_PARSE: 'MATH_PARSE',
-  // runtime/engine
-  ALLOCATION_INPUT: 'ALLOCATION_INPUT',
+  MATH_SPLIT_INPUT: 'MATH_SPLIT_INPUT',
   // runtime/cli
   CLI_USAGE: 'CLI_USAGE',
 } as const;

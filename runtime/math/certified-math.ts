@@ -15,6 +15,7 @@ import canonicalize from 'canonicalize';
 import { BaseError } from '../errors';
 import { formatRawFixed } from './decimal';
 import * as SDm from './sd128x18';
+import { splitByWeight } from './split';
 import type { SD128x18 } from './sd128x18';
 import * as T from './transcendental';
 import * as UDm from './ud128x18';
@@ -206,6 +207,13 @@ export class CertifiedMath {
   }
   sqrt(x: UD128x18): UD128x18 {
     return this.#record('sqrt', [fixed(x)], () => T.sqrt(x), fixed);
+  }
+  /** The exact weighted split; the result is recorded as the parts joined by commas. */
+  splitByWeight(total: UD128x18, weights: readonly bigint[]): UD128x18[] {
+    const inputs = [fixed(total), ...weights.map((w) => w.toString())];
+    return this.#record('splitByWeight', inputs, () => splitByWeight(total, weights), (parts) =>
+      parts.map(fixed).join(','),
+    );
   }
   phiPow(n: bigint): UD128x18 {
     return this.#record('phiPow', [n.toString()], () => T.phiPow(n), fixed);

@@ -4,7 +4,7 @@
  * same operation id and the same raw operands (unused operands are zero).
  * @module
  */
-import { BaseError, ErrorCode } from '../errors';
+import { BaseError, ErrorCode, type ErrorDetails } from '../errors';
 import { MathOp, type MathOpName } from './ops';
 
 /** Common shape of every error thrown by a math function. */
@@ -64,5 +64,14 @@ export class MathParseError extends BaseError {
   constructor(input: string, reason: string) {
     const shown = input.length > 80 ? `${input.slice(0, 80)}…` : input;
     super(`cannot parse "${shown}": ${reason}`, { input: shown, reason });
+  }
+}
+
+/** The inputs of a weighted split are unusable (no recipients, too many, a weight out of range). */
+export class MathSplitInputError extends BaseError {
+  override readonly name = 'Math.MathSplitInputError';
+  readonly code = ErrorCode.MATH_SPLIT_INPUT;
+  constructor(reason: string, details: ErrorDetails) {
+    super(`split input rejected: ${reason}`, details);
   }
 }

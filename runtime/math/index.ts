@@ -37,3 +37,10 @@ export {
   type LogContext,
   type OpLogEntry,
 } from './certified-math';
+export {
+  splitByWeight,
+  capAllocations,
+  ALLOCATION_RECIPIENTS_MAX,
+  ALLOCATION_WEIGHT_MAX,
+} from './split';
+export { MathSplitInputError } from './errors';

@@ -5,7 +5,7 @@ import {
   capAllocations,
   ALLOCATION_RECIPIENTS_MAX,
 } from '../../../runtime/engine/reward-split';
-import { AllocationInputError } from '../../../runtime/engine/errors';
+import { MathSplitInputError } from '../../../runtime/math/errors';
 import type { UD128x18 } from '../../../runtime/math';
 import { numRuns } from '../../support/num-runs';
 
@@ -28,13 +28,13 @@ describe('splitByWeight', () => {
   it('splits zero into zeros', () => {
     expect(splitByWeight(ud(0n), [3n, 9n])).to.deep.equal([0n, 0n]);
   });
-  it('rejects no recipients, a zero weight and too many recipients with ALLOCATION_INPUT', () => {
-    expect(() => splitByWeight(ud(1n), [])).to.throw(AllocationInputError);
+  it('rejects no recipients, a zero weight and too many recipients with MATH_SPLIT_INPUT', () => {
+    expect(() => splitByWeight(ud(1n), [])).to.throw(MathSplitInputError);
     expect(() => splitByWeight(ud(1n), [1n, 0n]))
-      .to.throw(AllocationInputError)
+      .to.throw(MathSplitInputError)
       .with.nested.property('details.index', 1);
     expect(() => splitByWeight(ud(1n), Array(ALLOCATION_RECIPIENTS_MAX + 1).fill(1n))).to.throw(
-      AllocationInputError,
+      MathSplitInputError,
     );
   });
   it('conserves the total and stays within one unit of the exact share (property)', () => {
