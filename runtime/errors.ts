@@ -94,8 +94,7 @@ function plainDetails(details: ErrorDetails): Record<string, unknown> {
   for (const key of Object.keys(details).sort()) {
     const value = details[key];
     if (typeof value === 'bigint') out[key] = value.toString();
-    else if (Array.isArray(value))
-      out[key] = value.map((v) => (typeof v === 'bigint' ? v.toString() : v));
+    else if (Array.isArray(value)) out[key] = value.map((v) => (typeof v === 'bigint' ? v.toString() : v));
     else out[key] = value;
   }
   return out;
