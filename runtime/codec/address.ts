@@ -1,0 +1,70 @@
+/**
+ * Account addresses: the EVM-style address of an ML-DSA public key, the last 20 bytes of
+ * keccak256(public key), written `0x` + 40 hex digits with the EIP-55 mixed-case checksum. That is
+ * the identity a key's balances have on-chain and its key id in the KeyLedger. DESIGN.md §4
+ * Post-quantum cryptography.
+ * @module
+ */
+import { keccak_256 } from '@noble/hashes/sha3.js';
+import { CodecBadAddressError, shorten } from './errors';
+import { bytesToHex } from './hex';
+
+const ADDRESS_ANY_CASE = /^0x[0-9a-fA-F]{40}$/;
+const encoder = new TextEncoder();
+
+/**
+ * The checksummed address of a public key.
+ * @param publicKey - the public key bytes (any length; ML-DSA-87 keys are 2592 bytes)
+ * @returns `0x` + 40 hex digits, EIP-55 checksummed
+ * @example
+ * addressFromPublicKey(keyPair.publicKey); // '0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed'
+ */
+export function addressFromPublicKey(publicKey: Uint8Array): string {
+  const digest = keccak_256(publicKey);
+  return checksum(bytesToHex(digest.subarray(12)));
+}
+
+/**
+ * Parses an address: `0x` + 40 hex digits; all-lowercase and all-uppercase digits are accepted,
+ * mixed case must be a valid EIP-55 checksum.
+ * @param input - the address text
+ * @returns the EIP-55 checksummed address
+ * @throws {CodecBadAddressError} when `input` is not an address or its checksum is wrong
+ * @example
+ * parseAddress('0x5aaeb6053f3e94c9b9a09f33669435e7ef1beaed'); // '0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed'
+ */
+export function parseAddress(input: string): string {
+  if (typeof input !== 'string' || !ADDRESS_ANY_CASE.test(input)) {
+    throw new CodecBadAddressError({
+      input: shorten(String(input)),
+      reason: 'not 0x + 40 hex digits',
+    });
+  }
+  const digits = input.slice(2);
+  const lower = digits.toLowerCase();
+  const checksummed = checksum(lower);
+  const isSingleCase = digits === lower || digits === digits.toUpperCase();
+  if (!isSingleCase && checksummed !== input) {
+    throw new CodecBadAddressError({ input, reason: 'EIP-55 checksum mismatch' });
+  }
+  return checksummed;
+}
+
+/** True when `value` is an address in its exact EIP-55 checksummed form. */
+export function isChecksumAddress(value: unknown): value is string {
+  if (typeof value !== 'string' || !ADDRESS_ANY_CASE.test(value)) return false;
+  return checksum(value.slice(2).toLowerCase()) === value;
+}
+
+/** EIP-55: uppercase hex letter i when nibble i of keccak256(lowercase hex text) is ≥ 8. */
+function checksum(lowerHex: string): string {
+  const hash = keccak_256(encoder.encode(lowerHex));
+  let out = '0x';
+  for (let i = 0; i < 40; i++) {
+    const ch = lowerHex[i] as string;
+    const byte = hash[i >> 1] as number;
+    const nibble = i % 2 === 0 ? byte >> 4 : byte & 15;
+    out += nibble >= 8 ? ch.toUpperCase() : ch;
+  }
+  return out;
+}

@@ -1,0 +1,74 @@
+/**
+ * Hex: lowercase, no `0x` prefix, even length. The one text form of bytes in QFS objects (hashes,
+ * seeds, public keys, signatures); addresses are the exception (`0x` + EIP-55, see address.ts).
+ * @module
+ */
+import { CodecBadHexError, shorten } from './errors';
+
+const HEX_DIGITS = '0123456789abcdef';
+const LOWER_HEX = /^(?:[0-9a-f]{2})*$/;
+
+/**
+ * Encodes bytes as lowercase hex.
+ * @param bytes - the bytes
+ * @returns lowercase hex, two digits per byte
+ * @example
+ * bytesToHex(new Uint8Array([0, 255])); // '00ff'
+ */
+export function bytesToHex(bytes: Uint8Array): string {
+  let out = '';
+  for (let i = 0; i < bytes.length; i++) {
+    const byte = bytes[i] as number;
+    out += HEX_DIGITS[byte >> 4] as string;
+    out += HEX_DIGITS[byte & 15] as string;
+  }
+  return out;
+}
+
+/**
+ * Decodes lowercase hex; uppercase digits, a `0x` prefix, odd length or a wrong length throw.
+ * @param hex - lowercase hex
+ * @param expectedBytes - the byte length required, if any
+ * @returns the bytes
+ * @throws {CodecBadHexError} when `hex` is not lowercase hex of the expected length
+ * @example
+ * hexToBytes('00ff', 2); // Uint8Array [0, 255]
+ */
+export function hexToBytes(hex: string, expectedBytes?: number): Uint8Array {
+  const expected = expectedBytes ?? null;
+  if (typeof hex !== 'string') {
+    throw new CodecBadHexError({
+      input: String(hex),
+      reason: 'not a string',
+      expectedBytes: expected,
+    });
+  }
+  if (!LOWER_HEX.test(hex)) {
+    const reason = hex.length % 2 === 1 ? 'odd length' : 'not lowercase hex digits';
+    throw new CodecBadHexError({ input: shorten(hex), reason, expectedBytes: expected });
+  }
+  if (expectedBytes !== undefined && hex.length !== expectedBytes * 2) {
+    const reason = `expected ${expectedBytes} bytes, got ${hex.length / 2}`;
+    throw new CodecBadHexError({ input: shorten(hex), reason, expectedBytes: expected });
+  }
+  const out = new Uint8Array(hex.length / 2);
+  for (let i = 0; i < out.length; i++) out[i] = Number.parseInt(hex.slice(2 * i, 2 * i + 2), 16);
+  return out;
+}
+
+/**
+ * True when `value` is a lowercase hex string (of `expectedBytes` bytes, if given).
+ * @param value - anything
+ * @param expectedBytes - the byte length required, if any
+ */
+export function isHex(value: unknown, expectedBytes?: number): value is string {
+  if (typeof value !== 'string' || !LOWER_HEX.test(value)) return false;
+  return expectedBytes === undefined || value.length === expectedBytes * 2;
+}
+
+/** True when two byte arrays are equal (not constant-time: for public data only). */
+export function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}

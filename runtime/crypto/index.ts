@@ -1,0 +1,61 @@
+/**
+ * runtime/crypto: ML-DSA-87 keys, deterministic signing, verification backends (noble, native
+ * pqclean), the worker-thread verification pool, signature contexts and the encrypted keystore.
+ * DESIGN.md §4 Post-quantum cryptography.
+ * @module
+ */
+export { SignatureContext, isSignatureContext } from './contexts';
+export {
+  generateKeyPair,
+  sign,
+  verify,
+  contextMessage,
+  checkVerifyInput,
+  ML_DSA_87,
+  type KeyPair,
+} from './ml-dsa';
+export {
+  nobleBackend,
+  createNativeBackend,
+  selectVerifyBackend,
+  getVerifyBackend,
+  setVerifyBackend,
+  backendPreferenceFromEnv,
+  loadPqclean,
+  type VerifyBackend,
+  type VerifyBackendName,
+  type BackendPreference,
+  type NativeModuleLoader,
+  type SelectBackendOptions,
+} from './backend';
+export {
+  VerifyPool,
+  POOL_TASK_ITEMS_MAX,
+  type VerifyItem,
+  type VerifyPoolOptions,
+} from './verify-pool';
+export {
+  createKeyFile,
+  encryptKey,
+  decryptKey,
+  parseKeyFile,
+  serializeKeyFile,
+  writeKeyFile,
+  readKeyFile,
+  keyFingerprint,
+  KEY_FILE_VERSION,
+  SCRYPT_DEFAULTS,
+  SCRYPT_LIMITS,
+  type KeyFile,
+  type EncryptKeyOptions,
+} from './keystore';
+export {
+  CryptoInvalidInputError,
+  CryptoBackendUnavailableError,
+  CryptoPoolClosedError,
+  KeystoreBadPassphraseError,
+  KeystoreCorruptError,
+  KeystoreExistsError,
+  KeystoreNotFoundError,
+  KeystoreNoPassphraseError,
+} from './errors';

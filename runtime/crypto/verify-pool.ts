@@ -1,0 +1,104 @@
+/**
+ * The verification pool: ML-DSA-87 verification on worker threads (piscina), with a batch API.
+ * Verification is the per-transaction cost of the sequencer, so it runs on every core (DESIGN.md
+ * §4, §6). Items are shape-checked on the calling thread, split into chunks, verified in the
+ * workers with the backend selected here, and returned in input order.
+ * @module
+ */
+import os from 'node:os';
+import path from 'node:path';
+import { Piscina } from 'piscina';
+import { selectVerifyBackend, type BackendPreference, type VerifyBackendName } from './backend';
+import { CryptoPoolClosedError } from './errors';
+import { checkVerifyInput } from './ml-dsa';
+import type { VerifyItem, VerifyTask } from './verify-worker';
+
+export type { VerifyItem } from './verify-worker';
+
+/** Largest number of items one worker task carries (keeps tasks short and the load balanced). */
+export const POOL_TASK_ITEMS_MAX = 64;
+
+/** Options of {@link VerifyPool.create}. */
+export type VerifyPoolOptions = {
+  /** Worker threads (default: the number of cores, `os.availableParallelism()`). */
+  readonly threads?: number;
+  /** Backend preference (default `auto`: native when available, else noble with a log line). */
+  readonly backend?: BackendPreference;
+  /** Receives the fallback log line (default stderr). */
+  readonly log?: (line: string) => void;
+};
+
+/** A pool of worker threads that verify ML-DSA-87 signatures in batches. Close it when done. */
+export class VerifyPool {
+  readonly threads: number;
+  readonly backend: VerifyBackendName;
+  readonly #pool: Piscina<VerifyTask, boolean[]>;
+  #closed = false;
+
+  private constructor(threads: number, backend: VerifyBackendName) {
+    this.threads = threads;
+    this.backend = backend;
+    this.#pool = new Piscina<VerifyTask, boolean[]>({
+      filename: path.join(__dirname, 'verify-worker-entry.js'),
+      minThreads: threads,
+      maxThreads: threads,
+      idleTimeout: 60_000,
+      concurrentTasksPerWorker: 1,
+    });
+  }
+
+  /**
+   * Starts a pool. The backend is chosen here, once, and every worker uses the same one.
+   * @param options - threads, backend preference, logger
+   * @returns the pool
+   * @throws {CryptoBackendUnavailableError} when `backend: 'native'` is required and missing
+   */
+  static create(options: VerifyPoolOptions = {}): VerifyPool {
+    const threads = options.threads ?? os.availableParallelism();
+    if (!Number.isSafeInteger(threads) || threads < 1 || threads > 256) {
+      throw new RangeError(`threads must be an integer in [1, 256], got ${threads}`);
+    }
+    const selected = selectVerifyBackend({
+      preference: options.backend ?? 'auto',
+      ...(options.log === undefined ? {} : { log: options.log }),
+    });
+    return new VerifyPool(threads, selected.name);
+  }
+
+  /**
+   * Verifies every item; the result at index i is item i's verdict.
+   * @param items - the signatures to check
+   * @returns one boolean per item, in input order
+   * @throws {CryptoInvalidInputError} when an item is malformed (details name its index)
+   * @throws {CryptoPoolClosedError} when the pool is closed
+   */
+  async verifyBatch(items: readonly VerifyItem[]): Promise<boolean[]> {
+    if (this.#closed) throw new CryptoPoolClosedError();
+    items.forEach((item, index) =>
+      checkVerifyInput(item.publicKey, item.message, item.signature, item.context, index),
+    );
+    if (items.length === 0) return [];
+    const chunkSize = Math.min(POOL_TASK_ITEMS_MAX, Math.ceil(items.length / this.threads));
+    const tasks: Promise<boolean[]>[] = [];
+    for (let start = 0; start < items.length; start += chunkSize) {
+      const task: VerifyTask = {
+        backend: this.backend,
+        items: items.slice(start, start + chunkSize),
+      };
+      tasks.push(this.#pool.run(task));
+    }
+    try {
+      return (await Promise.all(tasks)).flat();
+    } catch (err) {
+      if (this.#closed) throw new CryptoPoolClosedError();
+      throw err;
+    }
+  }
+
+  /** Waits for running batches, then stops the workers. Idempotent. */
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    await this.#pool.close();
+  }
+}

@@ -1,0 +1,46 @@
+/**
+ * The verification pool's worker: verifies a chunk of signatures with the backend the pool chose.
+ * Loaded through verify-worker-entry.js, which registers ts-node in the worker thread.
+ * @module
+ */
+import {
+  createNativeBackend,
+  nobleBackend,
+  type VerifyBackend,
+  type VerifyBackendName,
+} from './backend';
+import type { SignatureContext } from './contexts';
+import { contextMessage } from './ml-dsa';
+
+/** One signature to check, already shape-checked by the pool. */
+export type VerifyItem = {
+  readonly publicKey: Uint8Array;
+  readonly message: Uint8Array;
+  readonly signature: Uint8Array;
+  readonly context: SignatureContext;
+};
+
+/** A task: a chunk of items and the backend to use. */
+export type VerifyTask = {
+  readonly backend: VerifyBackendName;
+  readonly items: readonly VerifyItem[];
+};
+
+const backends = new Map<VerifyBackendName, VerifyBackend>();
+
+function backendFor(name: VerifyBackendName): VerifyBackend {
+  let backend = backends.get(name);
+  if (backend === undefined) {
+    backend = name === 'native' ? createNativeBackend() : nobleBackend;
+    backends.set(name, backend);
+  }
+  return backend;
+}
+
+/** Verifies every item of the task, in order. */
+export function verifyChunk(task: VerifyTask): boolean[] {
+  const backend = backendFor(task.backend);
+  return task.items.map((item) =>
+    backend.verify(item.publicKey, contextMessage(item.context, item.message), item.signature),
+  );
+}
