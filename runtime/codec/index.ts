@@ -19,3 +19,4 @@ export { addressFromPublicKey, parseAddress, isChecksumAddress } from './address
 export { merkleRoot } from './merkle';
 export { CodecUnencodableError, CodecBadHexError, CodecBadAddressError } from './errors';
 export type { UnencodableReason } from './errors';
+export { sha256HexUtf8 } from './digest';
