@@ -5,6 +5,7 @@
 import { Command, CommanderError } from 'commander';
 import type { CliIo } from './io';
 import { registerMathCommands } from './commands/math';
+import { registerKeysCommands } from './commands/keys';
 
 /** Usage errors (unknown command, missing argument) exit with 2, like the zero-sim checker. */
 export const EXIT_USAGE = 2;
@@ -19,6 +20,7 @@ export function buildProgram(io: CliIo, state: { exitCode: number }): Command {
       writeErr: (s) => io.stderr.write(s),
     });
   registerMathCommands(program, io, state);
+  registerKeysCommands(program, io, state);
   return program;
 }
 
