@@ -20,7 +20,12 @@ import { ZERO_AMOUNTS, type TokenAmounts } from './tokens';
 /** One account: its five balances and the number of transactions it has sent. */
 export type Account = { readonly balances: TokenAmounts; readonly nonce: bigint };
 
-type Leaf = { readonly address: string; readonly key: string; readonly account: Account; readonly hash: string };
+type Leaf = {
+  readonly address: string;
+  readonly key: string;
+  readonly account: Account;
+  readonly hash: string;
+};
 
 export type AccountTree = {
   /** 4,096 buckets, each sorted by lowercase address. */
@@ -45,7 +50,8 @@ export const EMPTY_ACCOUNT_TREE: AccountTree = buildEmptyTree();
 function buildEmptyTree(): AccountTree {
   const nodes: string[] = new Array<string>(2 * BUCKETS).fill('');
   for (let i = BUCKETS; i < 2 * BUCKETS; i++) nodes[i] = EMPTY_BUCKET_HASH;
-  for (let i = BUCKETS - 1; i >= 1; i--) nodes[i] = nodeHash(nodes[2 * i] as string, nodes[2 * i + 1] as string);
+  for (let i = BUCKETS - 1; i >= 1; i--)
+    nodes[i] = nodeHash(nodes[2 * i] as string, nodes[2 * i + 1] as string);
   const buckets = Object.freeze(new Array<readonly Leaf[]>(BUCKETS).fill(Object.freeze([])));
   return Object.freeze({ buckets, nodes: Object.freeze(nodes), size: 0 });
 }
@@ -113,7 +119,10 @@ export function accountsRoot(tree: AccountTree): string {
  * A new tree with `updates` applied (address → new account; addresses as EIP-55). The input tree
  * is not changed.
  */
-export function updateAccounts(tree: AccountTree, updates: ReadonlyMap<string, Account>): AccountTree {
+export function updateAccounts(
+  tree: AccountTree,
+  updates: ReadonlyMap<string, Account>,
+): AccountTree {
   if (updates.size === 0) return tree;
   const byBucket = new Map<number, { address: string; key: string; account: Account }[]>();
   for (const address of [...updates.keys()].sort()) {
@@ -163,6 +172,7 @@ function rehash(nodes: string[], dirty: Set<number>): void {
 /** Every account in address order (for export and tests; O(all accounts)). */
 export function listAccounts(tree: AccountTree): { address: string; account: Account }[] {
   const out: { address: string; account: Account }[] = [];
-  for (const leaves of tree.buckets) for (const leaf of leaves) out.push({ address: leaf.address, account: leaf.account });
+  for (const leaves of tree.buckets)
+    for (const leaf of leaves) out.push({ address: leaf.address, account: leaf.account });
   return out;
 }

@@ -5,7 +5,7 @@
  *
  *   S_RES          = β · (1 − S_CHR)²
  *   S_FLX          = Σᵢ₌₁ⁿ⁻¹ | mᵢ / mᵢ₋₁ − φ |                (FLX magnitudes of the guidance)
- *   S_Ψ            = | (issuedAtPacket + 1) − DRV sequence |   (packets the guidance lags behind)
+ *   S_Ψ            = | forPacket − DRV sequence |          (packets the guidance lags behind)
  *   Action_Cost    = S_RES + λ1·S_FLX + λ2·S_Ψ + f_ATR
  *   C_holo         = 1 / (1 + S_RES + S_FLX + S_Ψ)
  * Checks: DEZ (f_ATR ∈ [0, 1]), survival (S_CHR > C_CRIT), ATR coherence (f_ATR ≤ 1 % of the ATR
@@ -55,7 +55,7 @@ export function validateActionBundle(
   const atrCoherent = cm.lte(fAtr, cm.mul(guidance.atrMagnitude, ONE_PERCENT));
   const sRes = resonance(cm, params, sChr);
   const sFlx = flux(cm, params, guidance.flxMagnitudes);
-  const sPsi = cm.absDiff(cm.fromInt(guidance.issuedAtPacket + 1n), cm.fromInt(packetSequence));
+  const sPsi = cm.absDiff(cm.fromInt(guidance.forPacket), cm.fromInt(packetSequence));
   const weighted = cm.add(cm.mul(params.lambda1, sFlx), cm.mul(params.lambda2, sPsi));
   const actionCost = cm.add(cm.add(sRes, weighted), fAtr);
   const dissonance = cm.add(cm.add(sRes, sFlx), sPsi);

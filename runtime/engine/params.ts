@@ -109,9 +109,21 @@ export function parseParams(json: unknown): EngineParams {
     flxFractionMax: udField(obj, 'flxFractionMax', d.flxFractionMax),
     resDrawFractionMax: udField(obj, 'resDrawFractionMax', d.resDrawFractionMax),
     rewardPerAddressMax: udField(obj, 'rewardPerAddressMax', d.rewardPerAddressMax),
-    guidanceAgeMaxPackets: intField(obj, 'guidanceAgeMaxPackets', d.guidanceAgeMaxPackets, 1n, 1_000_000n),
+    guidanceAgeMaxPackets: intField(
+      obj,
+      'guidanceAgeMaxPackets',
+      d.guidanceAgeMaxPackets,
+      1n,
+      1_000_000n,
+    ),
     dissonanceThresholds: udMap(obj, 'dissonanceThresholds', METRIC_NAMES, d.dissonanceThresholds),
-    dissonanceEscalationCount: intField(obj, 'dissonanceEscalationCount', d.dissonanceEscalationCount, 1n, 1000n),
+    dissonanceEscalationCount: intField(
+      obj,
+      'dissonanceEscalationCount',
+      d.dissonanceEscalationCount,
+      1n,
+      1000n,
+    ),
     dayLengthMs: intField(obj, 'dayLengthMs', d.dayLengthMs, 1000n, 31_536_000_000n),
   };
   checkRanges(params);
@@ -122,7 +134,10 @@ function checkRanges(p: EngineParams): void {
   const one = UD.UNIT;
   const within = (field: string, value: UD128x18, lo: UD128x18, hi: UD128x18) => {
     if (value < lo || value > hi) {
-      throw new GenesisInvalidError(`params.${field}`, `must lie in [${UD.formatTrimmed(lo)}, ${UD.formatTrimmed(hi)}]`);
+      throw new GenesisInvalidError(
+        `params.${field}`,
+        `must lie in [${UD.formatTrimmed(lo)}, ${UD.formatTrimmed(hi)}]`,
+      );
     }
   };
   within('cCrit', p.cCrit, UD.ZERO, one);
@@ -146,7 +161,11 @@ function record(value: unknown, path: string): Readonly<Record<string, unknown>>
   return value as Readonly<Record<string, unknown>>;
 }
 
-function allowOnly(obj: Readonly<Record<string, unknown>>, allowed: readonly string[], path: string): void {
+function allowOnly(
+  obj: Readonly<Record<string, unknown>>,
+  allowed: readonly string[],
+  path: string,
+): void {
   for (const key of Object.keys(obj).sort()) {
     if (!allowed.includes(key)) throw new GenesisInvalidError(`${path}.${key}`, 'unknown field');
   }
@@ -157,11 +176,19 @@ function udValue(value: unknown, path: string): UD128x18 {
   try {
     return UD.parse(value);
   } catch (err) {
-    throw new GenesisInvalidError(path, 'not an unsigned decimal with at most 18 fractional digits', err);
+    throw new GenesisInvalidError(
+      path,
+      'not an unsigned decimal with at most 18 fractional digits',
+      err,
+    );
   }
 }
 
-function udField(obj: Readonly<Record<string, unknown>>, key: string, fallback: UD128x18): UD128x18 {
+function udField(
+  obj: Readonly<Record<string, unknown>>,
+  key: string,
+  fallback: UD128x18,
+): UD128x18 {
   return obj[key] === undefined ? fallback : udValue(obj[key], `params.${key}`);
 }
 
@@ -176,18 +203,26 @@ function udMap<K extends string>(
   allowOnly(inner, names, `params.${key}`);
   const out = {} as Record<K, UD128x18>;
   for (const name of names) {
-    out[name] = inner[name] === undefined ? fallback[name] : udValue(inner[name], `params.${key}.${name}`);
+    out[name] =
+      inner[name] === undefined ? fallback[name] : udValue(inner[name], `params.${key}.${name}`);
   }
   return Object.freeze(out);
 }
 
-function intField(obj: Readonly<Record<string, unknown>>, key: string, fallback: bigint, lo: bigint, hi: bigint): bigint {
+function intField(
+  obj: Readonly<Record<string, unknown>>,
+  key: string,
+  fallback: bigint,
+  lo: bigint,
+  hi: bigint,
+): bigint {
   const value = obj[key];
   if (value === undefined) return fallback;
   if (typeof value !== 'string' || !/^[0-9]{1,20}$/.test(value)) {
     throw new GenesisInvalidError(`params.${key}`, 'must be a whole number as a decimal string');
   }
   const n = BigInt(value);
-  if (n < lo || n > hi) throw new GenesisInvalidError(`params.${key}`, `must lie in [${lo}, ${hi}]`);
+  if (n < lo || n > hi)
+    throw new GenesisInvalidError(`params.${key}`, `must lie in [${lo}, ${hi}]`);
   return n;
 }

@@ -12,7 +12,11 @@ import type { EngineParams } from './params';
 import { TOKENS, type Token, type TokenAmounts } from './tokens';
 
 /** One recipient's allocation of one token. */
-export type Allocation = { readonly address: string; readonly token: Token; readonly amount: UD128x18 };
+export type Allocation = {
+  readonly address: string;
+  readonly token: Token;
+  readonly amount: UD128x18;
+};
 
 export type AllocationResult = {
   /** Address ascending, then token order; zero amounts omitted. */
@@ -31,7 +35,13 @@ export function allocateRewards(
   weights: ReadonlyMap<string, bigint>,
 ): AllocationResult {
   const recipients = [...weights.keys()].sort(compareAddresses);
-  const toTreasury: Record<Token, UD128x18> = { CHR: UD.ZERO, FLX: UD.ZERO, PSI: UD.ZERO, ATR: UD.ZERO, RES: UD.ZERO };
+  const toTreasury: Record<Token, UD128x18> = {
+    CHR: UD.ZERO,
+    FLX: UD.ZERO,
+    PSI: UD.ZERO,
+    ATR: UD.ZERO,
+    RES: UD.ZERO,
+  };
   const byRecipient: Allocation[][] = recipients.map(() => []);
   if (recipients.length > 0) {
     const unitWeights = recipients.map((a) => weights.get(a) as bigint);
@@ -46,14 +56,20 @@ export function allocateRewards(
           excess = cm.add(excess, cm.sub(part, cap));
           amount = cap;
         }
-        if (amount !== UD.ZERO) (byRecipient[i] as Allocation[]).push(Object.freeze({ address: recipients[i] as string, token, amount }));
+        if (amount !== UD.ZERO)
+          (byRecipient[i] as Allocation[]).push(
+            Object.freeze({ address: recipients[i] as string, token, amount }),
+          );
       });
       toTreasury[token] = excess;
     }
   } else {
     for (const token of TOKENS) toTreasury[token] = rewards[token];
   }
-  return Object.freeze({ allocations: Object.freeze(byRecipient.flat()), toTreasury: Object.freeze(toTreasury) });
+  return Object.freeze({
+    allocations: Object.freeze(byRecipient.flat()),
+    toTreasury: Object.freeze(toTreasury),
+  });
 }
 
 /** Address order: by lowercase hex (numeric order of the 20 bytes). */

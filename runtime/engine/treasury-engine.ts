@@ -18,7 +18,11 @@ import type { EngineParams } from './params';
 import { TOKENS, type Token, type TokenAmounts } from './tokens';
 
 /** Why a reward was clipped. */
-export type ClipReason = 'daily-emission-cap' | 'chr-supply-cap' | 'flx-fraction-max' | 'res-draw-max';
+export type ClipReason =
+  | 'daily-emission-cap'
+  | 'chr-supply-cap'
+  | 'flx-fraction-max'
+  | 'res-draw-max';
 
 /** One clip: the reward asked for, what was granted, and why. */
 export type RewardClip = {
@@ -70,13 +74,23 @@ export function calculateRewards(
   };
   for (const token of TOKENS) {
     const cap = params.dailyEmissionCaps[token];
-    clip(token, cm.gte(mintedToday[token], cap) ? UD.ZERO : cm.sub(cap, mintedToday[token]), 'daily-emission-cap');
+    clip(
+      token,
+      cm.gte(mintedToday[token], cap) ? UD.ZERO : cm.sub(cap, mintedToday[token]),
+      'daily-emission-cap',
+    );
   }
-  const chrRoom = cm.gte(supply.CHR, params.chrSupplyCap) ? UD.ZERO : cm.sub(params.chrSupplyCap, supply.CHR);
+  const chrRoom = cm.gte(supply.CHR, params.chrSupplyCap)
+    ? UD.ZERO
+    : cm.sub(params.chrSupplyCap, supply.CHR);
   clip('CHR', chrRoom, 'chr-supply-cap');
   clip('FLX', cm.mul(params.flxFractionMax, granted.CHR), 'flx-fraction-max');
   clip('RES', cm.mul(params.resDrawFractionMax, supply.RES), 'res-draw-max');
-  return Object.freeze({ requested: Object.freeze(requested), granted: Object.freeze(granted), clips: Object.freeze(clips) });
+  return Object.freeze({
+    requested: Object.freeze(requested),
+    granted: Object.freeze(granted),
+    clips: Object.freeze(clips),
+  });
 }
 
 /**

@@ -27,9 +27,18 @@ export type KeyEventInTx = {
 export type KeySignatureInTx = { readonly signer: string; readonly signature: string };
 
 export type TxBody =
-  | { readonly type: 'transfer'; readonly token: Token; readonly to: string; readonly amount: UD128x18 }
+  | {
+      readonly type: 'transfer';
+      readonly token: Token;
+      readonly to: string;
+      readonly amount: UD128x18;
+    }
   | { readonly type: 'action'; readonly kind: string; readonly units: bigint; readonly ref: string }
-  | { readonly type: 'key'; readonly event: KeyEventInTx; readonly signatures: readonly KeySignatureInTx[] }
+  | {
+      readonly type: 'key';
+      readonly event: KeyEventInTx;
+      readonly signatures: readonly KeySignatureInTx[];
+    }
   | { readonly type: 'guidance'; readonly guidance: Guidance };
 
 /** A parsed, signed transaction with its hash and the exact bytes its signature covers. */
@@ -60,7 +69,12 @@ const KEY_EVENT_TYPES = ['register', 'rotate', 'revoke', 'grant', 'withdraw'] as
 const REF_PATTERN = /^[\x20-\x7e]*$/;
 
 /** The canonical bytes a transaction's signature covers. */
-export function txSigningBytes(tx: { chainId: string; from: string; nonce: bigint; wireBody: unknown }): Uint8Array {
+export function txSigningBytes(tx: {
+  chainId: string;
+  from: string;
+  nonce: bigint;
+  wireBody: unknown;
+}): Uint8Array {
   return canonicalBytes({ chainId: tx.chainId, from: tx.from, nonce: tx.nonce, body: tx.wireBody });
 }
 
@@ -82,44 +96,87 @@ export function parseTx(json: unknown): SignedTx {
   const from = address(tx.from, 'from');
   const nonce = wholeNumber(tx.nonce, 'nonce', 1n, TX_LIMITS.nonceMax);
   if (typeof tx.signature !== 'string' || !isHex(tx.signature, ML_DSA_87.signatureBytes)) {
-    throw new TxMalformedError('TX_MALFORMED', 'signature', `${ML_DSA_87.signatureBytes} bytes of lowercase hex`);
+    throw new TxMalformedError(
+      'TX_MALFORMED',
+      'signature',
+      `${ML_DSA_87.signatureBytes} bytes of lowercase hex`,
+    );
   }
   const wireBody = object(tx.body, 'body');
   const body = parseBody(wireBody);
   const bytes = txSigningBytes({ chainId, from, nonce, wireBody });
   if (bytes.length > TX_LIMITS.bytesMax) {
-    throw new TxMalformedError('TX_TOO_LARGE', 'tx', `${bytes.length} bytes > ${TX_LIMITS.bytesMax}`);
+    throw new TxMalformedError(
+      'TX_TOO_LARGE',
+      'tx',
+      `${bytes.length} bytes > ${TX_LIMITS.bytesMax}`,
+    );
   }
-  return Object.freeze({ chainId, from, nonce, body, signature: tx.signature, hash: txHashOf(bytes), wireBody });
+  return Object.freeze({
+    chainId,
+    from,
+    nonce,
+    body,
+    signature: tx.signature,
+    hash: txHashOf(bytes),
+    wireBody,
+  });
 }
 
 function parseBody(body: Readonly<Record<string, unknown>>): TxBody {
   switch (body.type) {
     case 'transfer': {
       exactKeys(body, ['amount', 'to', 'token', 'type'], 'body');
-      if (!isToken(body.token)) throw new TxMalformedError('TX_UNKNOWN_TOKEN', 'body.token', 'one of CHR FLX PSI ATR RES');
+      if (!isToken(body.token))
+        throw new TxMalformedError('TX_UNKNOWN_TOKEN', 'body.token', 'one of CHR FLX PSI ATR RES');
       const amount = decimal(body.amount, 'body.amount');
-      if (amount === UD.ZERO) throw new TxMalformedError('TX_AMOUNT_INVALID', 'body.amount', 'must be > 0');
-      return Object.freeze({ type: 'transfer', token: body.token, to: address(body.to, 'body.to'), amount });
+      if (amount === UD.ZERO)
+        throw new TxMalformedError('TX_AMOUNT_INVALID', 'body.amount', 'must be > 0');
+      return Object.freeze({
+        type: 'transfer',
+        token: body.token,
+        to: address(body.to, 'body.to'),
+        amount,
+      });
     }
     case 'action': {
       exactKeys(body, ['kind', 'ref', 'type', 'units'], 'body');
       const kind = string(body.kind, 'body.kind', 32);
-      if (!ACTION_KIND_PATTERN.test(kind)) throw new TxMalformedError('TX_MALFORMED', 'body.kind', 'lowercase [a-z0-9._-], 1–32 characters');
+      if (!ACTION_KIND_PATTERN.test(kind))
+        throw new TxMalformedError(
+          'TX_MALFORMED',
+          'body.kind',
+          'lowercase [a-z0-9._-], 1–32 characters',
+        );
       const ref = string(body.ref, 'body.ref', TX_LIMITS.refLengthMax, true);
-      if (!REF_PATTERN.test(ref)) throw new TxMalformedError('TX_MALFORMED', 'body.ref', 'printable ASCII');
-      return Object.freeze({ type: 'action', kind, units: wholeNumber(body.units, 'body.units', 1n, TX_LIMITS.unitsMax), ref });
+      if (!REF_PATTERN.test(ref))
+        throw new TxMalformedError('TX_MALFORMED', 'body.ref', 'printable ASCII');
+      return Object.freeze({
+        type: 'action',
+        kind,
+        units: wholeNumber(body.units, 'body.units', 1n, TX_LIMITS.unitsMax),
+        ref,
+      });
     }
     case 'key':
       return parseKeyBody(body);
     case 'guidance': {
       exactKeys(body, ['guidance', 'type'], 'body');
       const check = parseGuidance(body.guidance);
-      if (!check.ok) throw new TxMalformedError('TX_MALFORMED', 'body.guidance', `${check.code}: ${check.reason}`);
+      if (!check.ok)
+        throw new TxMalformedError(
+          'TX_MALFORMED',
+          'body.guidance',
+          `${check.code}: ${check.reason}`,
+        );
       return Object.freeze({ type: 'guidance', guidance: check.guidance });
     }
     default:
-      throw new TxMalformedError('TX_MALFORMED', 'body.type', 'one of transfer, action, key, guidance');
+      throw new TxMalformedError(
+        'TX_MALFORMED',
+        'body.type',
+        'one of transfer, action, key, guidance',
+      );
   }
 }
 
@@ -128,24 +185,42 @@ function parseKeyBody(body: Readonly<Record<string, unknown>>): TxBody {
   const event = object(body.event, 'body.event');
   exactKeys(event, ['data', 'type'], 'body.event');
   const type = KEY_EVENT_TYPES.find((t) => t === event.type);
-  if (type === undefined) throw new TxMalformedError('TX_MALFORMED', 'body.event.type', KEY_EVENT_TYPES.join(', '));
+  if (type === undefined)
+    throw new TxMalformedError('TX_MALFORMED', 'body.event.type', KEY_EVENT_TYPES.join(', '));
   const data = object(event.data, 'body.event.data');
   const fields = Object.keys(data).sort();
-  if (fields.length > TX_LIMITS.keyDataFieldsMax) throw new TxMalformedError('TX_MALFORMED', 'body.event.data', 'too many fields');
+  if (fields.length > TX_LIMITS.keyDataFieldsMax)
+    throw new TxMalformedError('TX_MALFORMED', 'body.event.data', 'too many fields');
   const copy: Record<string, string> = {};
-  for (const field of fields) copy[field] = string(data[field], `body.event.data.${field}`, TX_LIMITS.keyDataValueLengthMax);
+  for (const field of fields)
+    copy[field] = string(data[field], `body.event.data.${field}`, TX_LIMITS.keyDataValueLengthMax);
   if (!Array.isArray(body.signatures) || body.signatures.length > TX_LIMITS.keySignaturesMax) {
-    throw new TxMalformedError('TX_MALFORMED', 'body.signatures', `an array of at most ${TX_LIMITS.keySignaturesMax}`);
+    throw new TxMalformedError(
+      'TX_MALFORMED',
+      'body.signatures',
+      `an array of at most ${TX_LIMITS.keySignaturesMax}`,
+    );
   }
   const signatures = body.signatures.map((s, i) => {
     const sig = object(s, `body.signatures.${i}`);
     exactKeys(sig, ['signature', 'signer'], `body.signatures.${i}`);
     if (typeof sig.signature !== 'string' || !isHex(sig.signature, ML_DSA_87.signatureBytes)) {
-      throw new TxMalformedError('TX_MALFORMED', `body.signatures.${i}.signature`, 'an ML-DSA-87 signature in hex');
+      throw new TxMalformedError(
+        'TX_MALFORMED',
+        `body.signatures.${i}.signature`,
+        'an ML-DSA-87 signature in hex',
+      );
     }
-    return Object.freeze({ signer: address(sig.signer, `body.signatures.${i}.signer`), signature: sig.signature });
+    return Object.freeze({
+      signer: address(sig.signer, `body.signatures.${i}.signer`),
+      signature: sig.signature,
+    });
   });
-  return Object.freeze({ type: 'key', event: Object.freeze({ type, data: Object.freeze(copy) }), signatures: Object.freeze(signatures) });
+  return Object.freeze({
+    type: 'key',
+    event: Object.freeze({ type, data: Object.freeze(copy) }),
+    signatures: Object.freeze(signatures),
+  });
 }
 
 function object(value: unknown, field: string): Readonly<Record<string, unknown>> {
@@ -155,7 +230,11 @@ function object(value: unknown, field: string): Readonly<Record<string, unknown>
   return value as Readonly<Record<string, unknown>>;
 }
 
-function exactKeys(value: Readonly<Record<string, unknown>>, keys: readonly string[], field: string): void {
+function exactKeys(
+  value: Readonly<Record<string, unknown>>,
+  keys: readonly string[],
+  field: string,
+): void {
   const present = Object.keys(value).sort();
   if (present.length !== keys.length || present.some((k, i) => k !== keys[i])) {
     throw new TxMalformedError('TX_MALFORMED', field, `fields must be exactly ${keys.join(', ')}`);
@@ -166,12 +245,14 @@ function string(value: unknown, field: string, lengthMax: number, allowEmpty = f
   if (typeof value !== 'string' || (!allowEmpty && value.length === 0)) {
     throw new TxMalformedError('TX_MALFORMED', field, 'must be a non-empty string');
   }
-  if (value.length > lengthMax) throw new TxMalformedError('TX_FIELD_TOO_LONG', field, `longer than ${lengthMax}`);
+  if (value.length > lengthMax)
+    throw new TxMalformedError('TX_FIELD_TOO_LONG', field, `longer than ${lengthMax}`);
   return value;
 }
 
 function address(value: unknown, field: string): string {
-  if (!isChecksumAddress(value)) throw new TxMalformedError('TX_BAD_ADDRESS', field, 'an EIP-55 checksummed address');
+  if (!isChecksumAddress(value))
+    throw new TxMalformedError('TX_BAD_ADDRESS', field, 'an EIP-55 checksummed address');
   return value;
 }
 
@@ -180,20 +261,30 @@ function wholeNumber(value: unknown, field: string, lo: bigint, hi: bigint): big
     throw new TxMalformedError('TX_MALFORMED', field, 'a whole number as a decimal string');
   }
   const n = BigInt(value);
-  if (n < lo || n > hi) throw new TxMalformedError('TX_AMOUNT_INVALID', field, `must lie in [${lo}, ${hi}]`);
+  if (n < lo || n > hi)
+    throw new TxMalformedError('TX_AMOUNT_INVALID', field, `must lie in [${lo}, ${hi}]`);
   return n;
 }
 
 function decimal(value: unknown, field: string): UD128x18 {
-  if (typeof value !== 'string') throw new TxMalformedError('TX_AMOUNT_INVALID', field, 'a decimal string');
+  if (typeof value !== 'string')
+    throw new TxMalformedError('TX_AMOUNT_INVALID', field, 'a decimal string');
   let parsed: UD128x18;
   try {
     parsed = UD.parse(value);
   } catch {
-    throw new TxMalformedError('TX_AMOUNT_INVALID', field, 'an unsigned decimal within range, at most 18 decimals');
+    throw new TxMalformedError(
+      'TX_AMOUNT_INVALID',
+      field,
+      'an unsigned decimal within range, at most 18 decimals',
+    );
   }
   if (UD.formatTrimmed(parsed) !== value) {
-    throw new TxMalformedError('TX_AMOUNT_INVALID', field, 'in canonical form (no leading or trailing zeros)');
+    throw new TxMalformedError(
+      'TX_AMOUNT_INVALID',
+      field,
+      'in canonical form (no leading or trailing zeros)',
+    );
   }
   return parsed;
 }

@@ -14,8 +14,8 @@ import { UD, type UD128x18 } from '../math';
 export type Guidance = {
   /** Strictly increasing across accepted guidance (replay protection). */
   readonly sequence: bigint;
-  /** The DRV sequence the oracle had seen when it issued this guidance (freshness, S_Ψ). */
-  readonly issuedAtPacket: bigint;
+  /** The DRV sequence the oracle meant this guidance for (freshness; S_Ψ is the lag behind it). */
+  readonly forPacket: bigint;
   /** Coherence metric S_CHR ∈ [0, 1]. */
   readonly sChr: UD128x18;
   /** Directional ATR factor f_ATR ∈ [0, 1]. */
@@ -54,24 +54,40 @@ export type GuidanceCheck =
  * freshness or the signer (see {@link admitGuidance}).
  */
 export function parseGuidance(json: unknown): GuidanceCheck {
-  const bad = (reason: string): GuidanceCheck => ({ ok: false, code: GuidanceRejection.MALFORMED, reason });
+  const bad = (reason: string): GuidanceCheck => ({
+    ok: false,
+    code: GuidanceRejection.MALFORMED,
+    reason,
+  });
   if (typeof json !== 'object' || json === null || Array.isArray(json)) return bad('not an object');
   const g = json as Readonly<Record<string, unknown>>;
-  const keys = ['atrMagnitude', 'fAtr', 'flxMagnitudes', 'issuedAtPacket', 'penalties', 'sChr', 'sequence'];
+  const keys = [
+    'atrMagnitude',
+    'fAtr',
+    'flxMagnitudes',
+    'forPacket',
+    'penalties',
+    'sChr',
+    'sequence',
+  ];
   const present = Object.keys(g).sort();
   if (present.join(',') !== keys.join(',')) return bad(`fields must be exactly ${keys.join(', ')}`);
   const sequence = wholeNumber(g.sequence);
-  const issuedAtPacket = wholeNumber(g.issuedAtPacket);
-  if (sequence === undefined || issuedAtPacket === undefined) return bad('sequence and issuedAtPacket are whole-number strings');
+  const forPacket = wholeNumber(g.forPacket);
+  if (sequence === undefined || forPacket === undefined)
+    return bad('sequence and forPacket are whole-number strings');
   const sChr = decimal(g.sChr);
   const fAtr = decimal(g.fAtr);
   const atrMagnitude = decimal(g.atrMagnitude);
-  if (sChr === undefined || fAtr === undefined || atrMagnitude === undefined) return bad('metrics are decimal strings');
-  if (!Array.isArray(g.flxMagnitudes) || !Array.isArray(g.penalties)) return bad('flxMagnitudes and penalties are arrays');
+  if (sChr === undefined || fAtr === undefined || atrMagnitude === undefined)
+    return bad('metrics are decimal strings');
+  if (!Array.isArray(g.flxMagnitudes) || !Array.isArray(g.penalties))
+    return bad('flxMagnitudes and penalties are arrays');
   if (g.flxMagnitudes.length === 0 || g.flxMagnitudes.length > GUIDANCE_MAGNITUDES_MAX) {
     return outOfBounds(`1 to ${GUIDANCE_MAGNITUDES_MAX} FLX magnitudes`);
   }
-  if (g.penalties.length > GUIDANCE_PENALTIES_MAX) return outOfBounds(`at most ${GUIDANCE_PENALTIES_MAX} penalties`);
+  if (g.penalties.length > GUIDANCE_PENALTIES_MAX)
+    return outOfBounds(`at most ${GUIDANCE_PENALTIES_MAX} penalties`);
   const flxMagnitudes: UD128x18[] = [];
   for (const m of g.flxMagnitudes) {
     const value = decimal(m);
@@ -82,7 +98,7 @@ export function parseGuidance(json: unknown): GuidanceCheck {
   if (!Array.isArray(penalties)) return penalties as GuidanceCheck;
   const guidance: Guidance = Object.freeze({
     sequence,
-    issuedAtPacket,
+    forPacket,
     sChr,
     fAtr,
     atrMagnitude,
@@ -92,18 +108,38 @@ export function parseGuidance(json: unknown): GuidanceCheck {
   return checkBounds(guidance);
 }
 
-function parsePenalties(list: readonly unknown[]): { kind: string; penalty: UD128x18 }[] | GuidanceCheck {
+function parsePenalties(
+  list: readonly unknown[],
+): { kind: string; penalty: UD128x18 }[] | GuidanceCheck {
   const out: { kind: string; penalty: UD128x18 }[] = [];
   for (const item of list) {
-    if (typeof item !== 'object' || item === null) return { ok: false, code: GuidanceRejection.MALFORMED, reason: 'penalty entries are objects' };
+    if (typeof item !== 'object' || item === null)
+      return {
+        ok: false,
+        code: GuidanceRejection.MALFORMED,
+        reason: 'penalty entries are objects',
+      };
     const p = item as Readonly<Record<string, unknown>>;
     const penalty = decimal(p.penalty);
-    if (typeof p.kind !== 'string' || !ACTION_KIND_PATTERN.test(p.kind) || penalty === undefined || Object.keys(p).length !== 2) {
-      return { ok: false, code: GuidanceRejection.MALFORMED, reason: 'penalty entries are {kind, penalty}' };
+    if (
+      typeof p.kind !== 'string' ||
+      !ACTION_KIND_PATTERN.test(p.kind) ||
+      penalty === undefined ||
+      Object.keys(p).length !== 2
+    ) {
+      return {
+        ok: false,
+        code: GuidanceRejection.MALFORMED,
+        reason: 'penalty entries are {kind, penalty}',
+      };
     }
     const previous = out[out.length - 1];
     if (previous !== undefined && previous.kind >= p.kind) {
-      return { ok: false, code: GuidanceRejection.MALFORMED, reason: 'penalties sorted by kind, each kind once' };
+      return {
+        ok: false,
+        code: GuidanceRejection.MALFORMED,
+        reason: 'penalties sorted by kind, each kind once',
+      };
     }
     out.push(Object.freeze({ kind: p.kind, penalty }));
   }
@@ -115,7 +151,8 @@ function checkBounds(g: Guidance): GuidanceCheck {
   if (g.fAtr > UD.UNIT) return outOfBounds('f_ATR must lie in [0, 1]');
   if (g.atrMagnitude === UD.ZERO) return outOfBounds('the ATR magnitude must be > 0');
   if (g.flxMagnitudes.some((m) => m === UD.ZERO)) return outOfBounds('FLX magnitudes must be > 0');
-  if (g.penalties.some((p) => p.penalty > GUIDANCE_PENALTY_MAX)) return outOfBounds('penalties must be ≤ 10');
+  if (g.penalties.some((p) => p.penalty > GUIDANCE_PENALTY_MAX))
+    return outOfBounds('penalties must be ≤ 10');
   return { ok: true, guidance: g };
 }
 
@@ -124,9 +161,10 @@ function outOfBounds(reason: string): GuidanceCheck {
 }
 
 /**
- * Decides whether validated guidance may replace `current` in a bundle at `packetSequence`:
- * its sequence must be newer, it must not come from the future and not be older than
- * `ageMaxPackets`. The signer's `oracle` capability is checked by the caller at that moment.
+ * Decides whether validated guidance may replace `current` when it arrives in the bundle at
+ * `packetSequence` (it takes effect from the next bundle): its sequence must be newer, it must be
+ * meant for a packet no later than the next one, and not more than `ageMaxPackets` before it.
+ * The signer's `oracle` capability is checked by the caller at that moment.
  */
 export function admitGuidance(
   current: Guidance,
@@ -134,20 +172,36 @@ export function admitGuidance(
   packetSequence: bigint,
   ageMaxPackets: bigint,
 ): GuidanceCheck {
+  const effective = packetSequence + 1n;
   if (candidate.sequence <= current.sequence) {
-    return { ok: false, code: GuidanceRejection.REPLAYED, reason: `sequence ${candidate.sequence} ≤ ${current.sequence}` };
+    return {
+      ok: false,
+      code: GuidanceRejection.REPLAYED,
+      reason: `sequence ${candidate.sequence} ≤ ${current.sequence}`,
+    };
   }
-  if (candidate.issuedAtPacket > packetSequence) {
-    return { ok: false, code: GuidanceRejection.FROM_FUTURE, reason: `issued at packet ${candidate.issuedAtPacket} > ${packetSequence}` };
+  if (candidate.forPacket > effective) {
+    return {
+      ok: false,
+      code: GuidanceRejection.FROM_FUTURE,
+      reason: `meant for packet ${candidate.forPacket} > ${effective}`,
+    };
   }
-  if (packetSequence - candidate.issuedAtPacket > ageMaxPackets) {
-    return { ok: false, code: GuidanceRejection.STALE, reason: `older than ${ageMaxPackets} packets` };
+  if (effective - candidate.forPacket > ageMaxPackets) {
+    return {
+      ok: false,
+      code: GuidanceRejection.STALE,
+      reason: `more than ${ageMaxPackets} packets old`,
+    };
   }
   return { ok: true, guidance: candidate };
 }
 
 /** ATR directional vector of the current guidance: (f_ATR, ATR magnitude). */
-export function getAtrDirectionalVector(guidance: Guidance): { fAtr: UD128x18; magnitude: UD128x18 } {
+export function getAtrDirectionalVector(guidance: Guidance): {
+  fAtr: UD128x18;
+  magnitude: UD128x18;
+} {
   return { fAtr: guidance.fAtr, magnitude: guidance.atrMagnitude };
 }
 
@@ -169,7 +223,7 @@ export function getDirectionalPenalty(guidance: Guidance, actionKind: string): U
 export function guidanceToJson(g: Guidance): Record<string, unknown> {
   return {
     sequence: g.sequence.toString(),
-    issuedAtPacket: g.issuedAtPacket.toString(),
+    forPacket: g.forPacket.toString(),
     sChr: UD.formatTrimmed(g.sChr),
     fAtr: UD.formatTrimmed(g.fAtr),
     atrMagnitude: UD.formatTrimmed(g.atrMagnitude),
@@ -179,7 +233,9 @@ export function guidanceToJson(g: Guidance): Record<string, unknown> {
 }
 
 function wholeNumber(value: unknown): bigint | undefined {
-  return typeof value === 'string' && /^(0|[1-9][0-9]{0,18})$/.test(value) ? BigInt(value) : undefined;
+  return typeof value === 'string' && /^(0|[1-9][0-9]{0,18})$/.test(value)
+    ? BigInt(value)
+    : undefined;
 }
 
 /** A decimal literal in its trimmed canonical form (so one value has one signed text). */

@@ -19,7 +19,10 @@ export type IntegrityMismatch = {
  * Every difference between the expected and the measured manifest (missing, extra, changed files),
  * in path order.
  */
-export function compareManifests(expected: IntegrityManifest, actual: IntegrityManifest): IntegrityMismatch[] {
+export function compareManifests(
+  expected: IntegrityManifest,
+  actual: IntegrityManifest,
+): IntegrityMismatch[] {
   const paths = [...new Set([...Object.keys(expected), ...Object.keys(actual)])].sort();
   const out: IntegrityMismatch[] = [];
   for (const path of paths) {

@@ -26,7 +26,10 @@ export type Cir511State = {
   readonly consecutive: bigint;
 };
 
-export const INITIAL_CIR511_STATE: Cir511State = Object.freeze({ lastMetrics: null, consecutive: 0n });
+export const INITIAL_CIR511_STATE: Cir511State = Object.freeze({
+  lastMetrics: null,
+  consecutive: 0n,
+});
 
 /**
  * Compares `current` with the state's last metrics, metric by metric in the order of `thresholds`.
@@ -48,7 +51,13 @@ export function detectDissonance<K extends string>(
       const deviation = cm.absDiff(current[metric], previous[metric]);
       if (cm.gt(deviation, thresholds[metric])) {
         records.push(
-          Object.freeze({ metric, previous: previous[metric], current: current[metric], deviation, threshold: thresholds[metric] }),
+          Object.freeze({
+            metric,
+            previous: previous[metric],
+            current: current[metric],
+            deviation,
+            threshold: thresholds[metric],
+          }),
         );
       }
     }
@@ -66,5 +75,8 @@ export function detectDissonance<K extends string>(
   }
   const snapshot: Record<string, UD128x18> = {};
   for (const metric of metricOrder) snapshot[metric] = current[metric];
-  return { records: Object.freeze(records), state: Object.freeze({ lastMetrics: Object.freeze(snapshot), consecutive }) };
+  return {
+    records: Object.freeze(records),
+    state: Object.freeze({ lastMetrics: Object.freeze(snapshot), consecutive }),
+  };
 }

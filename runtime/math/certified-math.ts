@@ -211,8 +211,11 @@ export class CertifiedMath {
   /** The exact weighted split; the result is recorded as the parts joined by commas. */
   splitByWeight(total: UD128x18, weights: readonly bigint[]): UD128x18[] {
     const inputs = [fixed(total), ...weights.map((w) => w.toString())];
-    return this.#record('splitByWeight', inputs, () => splitByWeight(total, weights), (parts) =>
-      parts.map(fixed).join(','),
+    return this.#record(
+      'splitByWeight',
+      inputs,
+      () => splitByWeight(total, weights),
+      (parts) => parts.map(fixed).join(','),
     );
   }
   phiPow(n: bigint): UD128x18 {

@@ -1,0 +1,254 @@
+/**
+ * executeBundle: the whole pipeline as one pure function (DESIGN.md §3, issue 5):
+ *
+ *   DRV validation (incl. payloadHash over the ordered txs) → UtilityOracle (guidance in force) →
+ *   HSMF → CIR-511 → transactions in order → TreasuryEngine → RewardAllocator →
+ *   StateTransitionEngine → new state, receipts, metrics, rewards, allocations, op-log hash, root.
+ *
+ * Every stage computes through one CertifiedMath bound to the packet, so the bundle has one op-log
+ * hash. A failed transaction gets a failed receipt; a failed bundle invariant throws CIR-302 and
+ * nothing is committed; an invalid packet throws its DRV error. Signatures are verified here unless
+ * the caller already verified them (the node does, in its worker pool, before acknowledging) and
+ * passes their hashes in `preverified`.
+ * @module
+ */
+import { canonicalString, sha256HexUtf8 } from '../codec';
+import { Cir302Halt, detectDissonance, type DissonanceRecord } from '../guard';
+import {
+  computePayloadHash,
+  keyLedgerView,
+  packetHash,
+  validatePacket,
+  type DrvPacket,
+  type KeyLedgerEntry,
+} from '../ledger';
+import { CertifiedMath, UD, type UD128x18 } from '../math';
+import { applyTx, type Receipt, type TxScope } from './apply-tx';
+import { BundleRejectedError } from './errors';
+import { validateActionBundle, type HsmfResult } from './hsmf';
+import { METRIC_NAMES } from './params';
+import { allocateRewards, type Allocation } from './reward-allocator';
+import { amountsJson, stateRootOf, type EngineState } from './state';
+import { applyStateTransition } from './state-transition-engine';
+import { ZERO_AMOUNTS, type TokenAmounts } from './tokens';
+import { calculateRewards, type RewardBundle } from './treasury-engine';
+import type { SignedTx } from './tx';
+import { WorkingSet } from './working-set';
+
+/** Most transactions one bundle may carry. */
+export const BUNDLE_TXS_MAX = 10_000;
+
+export type BundleInput = { readonly packet: DrvPacket; readonly txs: readonly SignedTx[] };
+
+export type ExecuteOptions = {
+  /** Hashes of transactions whose signatures the caller has verified against their sender keys. */
+  readonly preverified?: ReadonlySet<string>;
+};
+
+export type BundleResult = {
+  readonly state: EngineState;
+  readonly height: bigint;
+  readonly packetHash: string;
+  readonly receipts: readonly Receipt[];
+  readonly hsmf: HsmfResult;
+  readonly dissonance: readonly DissonanceRecord[];
+  readonly rewards: RewardBundle;
+  readonly allocations: readonly Allocation[];
+  readonly toTreasury: TokenAmounts;
+  readonly fees: UD128x18;
+  readonly keyEntries: readonly KeyLedgerEntry[];
+  readonly opLogHash: string;
+  readonly opLogEntryCount: number;
+  readonly stateRoot: string;
+  /** Commits to the packet, the transactions, the receipts, the rewards, the op log and the root. */
+  readonly bundleHash: string;
+};
+
+/**
+ * Executes one bundle on `state` and returns the next state with everything the bundle produced.
+ * @throws {BundleRejectedError} too many transactions, or the first packet not after the genesis time
+ * @throws DRV errors (`DRV_*`) when the packet is invalid
+ * @throws {Cir302Halt} when the survival imperative fails, CIR-511 escalates or an invariant breaks
+ */
+export function executeBundle(
+  state: EngineState,
+  input: BundleInput,
+  options: ExecuteOptions = {},
+): BundleResult {
+  const { packet, txs } = input;
+  if (txs.length > BUNDLE_TXS_MAX)
+    throw new BundleRejectedError('too many transactions', {
+      count: txs.length,
+      max: BUNDLE_TXS_MAX,
+    });
+  const payloadHash = computePayloadHash(
+    txs.map((tx) => tx.hash),
+    [],
+  );
+  validatePacket(packet, state.lastPacket, keyLedgerView(state.keys), {
+    chainId: state.chainId,
+    payloadHash,
+  });
+  if (packet.ttsTimestamp <= state.genesisTime) {
+    throw new BundleRejectedError('packet before the genesis time', {
+      ttsTimestamp: packet.ttsTimestamp,
+      genesisTime: state.genesisTime,
+    });
+  }
+  const hash = packetHash(packet);
+  const cm = new CertifiedMath({
+    pqcCid: hash.slice(0, 32),
+    quantumMetadata: {
+      sequence: packet.sequence.toString(),
+      seed: packet.seed,
+      entropySource: packet.entropy.source,
+    },
+  });
+  const { params } = state;
+  const hsmf = validateActionBundle(cm, params, state.guidance, packet.sequence);
+  if (!hsmf.valid) {
+    throw new Cir302Halt(
+      hsmf.survivalOk
+        ? 'HSMF DEZ check failed'
+        : 'HSMF survival imperative failed (S_CHR ≤ C_CRIT)',
+      {
+        sequence: packet.sequence.toString(),
+        sChr: UD.format(hsmf.metrics.sChr),
+        cCrit: UD.format(params.cCrit),
+        fAtr: UD.format(hsmf.metrics.fAtr),
+      },
+    );
+  }
+  const cir511 = detectDissonance(
+    cm,
+    state.cir511,
+    hsmf.metrics,
+    params.dissonanceThresholds,
+    METRIC_NAMES,
+    params.dissonanceEscalationCount,
+  );
+  const scope = openScope(cm, state, packet, hsmf, options);
+  const receipts = txs.map((tx, i) => applyTx(scope, tx, i));
+  const day = packet.ttsTimestamp / params.dayLengthMs;
+  const mintedToday = day === state.emission.day ? state.emission.minted : ZERO_AMOUNTS;
+  const rewards = calculateRewards(
+    cm,
+    params,
+    hsmf.metrics,
+    scope.totalUnits,
+    state.supply,
+    mintedToday,
+  );
+  const { allocations, toTreasury } = allocateRewards(cm, params, rewards.granted, scope.weights);
+  const transition = applyStateTransition(cm, {
+    accounts: state.accounts,
+    working: scope.working,
+    supply: state.supply,
+    emission: state.emission,
+    day,
+    treasury: state.treasury,
+    granted: rewards.granted,
+    allocations,
+    toTreasury,
+  });
+  const partial = {
+    ...state,
+    height: state.height + 1n,
+    lastPacket: packet,
+    lastPacketHash: hash,
+    accounts: transition.accounts,
+    supply: transition.supply,
+    emission: transition.emission,
+    guidance: scope.nextGuidance,
+    keys: scope.keys,
+    cir511: cir511.state,
+  };
+  const stateRoot = stateRootOf(partial);
+  const next: EngineState = Object.freeze({ ...partial, stateRoot });
+  const opLogHash = cm.logHash;
+  const bundleHash = bundleHashOf({
+    height: packet.sequence,
+    packetHash: hash,
+    txs,
+    receipts,
+    rewards,
+    allocations,
+    opLogHash,
+    stateRoot,
+  });
+  return Object.freeze({
+    state: next,
+    height: packet.sequence,
+    packetHash: hash,
+    receipts: Object.freeze(receipts),
+    hsmf,
+    dissonance: cir511.records,
+    rewards,
+    allocations,
+    toTreasury,
+    fees: scope.fees,
+    keyEntries: Object.freeze([...scope.keyEntries]),
+    opLogHash,
+    opLogEntryCount: cm.entryCount,
+    stateRoot,
+    bundleHash,
+  });
+}
+
+function openScope(
+  cm: CertifiedMath,
+  state: EngineState,
+  packet: DrvPacket,
+  hsmf: HsmfResult,
+  options: ExecuteOptions,
+): TxScope {
+  return {
+    cm,
+    params: state.params,
+    chainId: state.chainId,
+    treasury: state.treasury,
+    packetSequence: packet.sequence,
+    timestamp: packet.ttsTimestamp,
+    metrics: hsmf.metrics,
+    guidance: state.guidance,
+    working: new WorkingSet(state.accounts),
+    preverified: options.preverified ?? new Set<string>(),
+    keys: state.keys,
+    nextGuidance: state.guidance,
+    keyEntries: [],
+    weights: new Map<string, bigint>(),
+    totalUnits: 0n,
+    fees: UD.ZERO,
+  };
+}
+
+/**
+ * bundleHash = SHA-256("QFS/bundle/v1\n" ‖ canonical({height, packetHash, txHashes, receipts,
+ * rewards, allocations, opLogHash, stateRoot})).
+ */
+export function bundleHashOf(b: {
+  height: bigint;
+  packetHash: string;
+  txs: readonly SignedTx[];
+  receipts: readonly Receipt[];
+  rewards: RewardBundle;
+  allocations: readonly Allocation[];
+  opLogHash: string;
+  stateRoot: string;
+}): string {
+  const body = {
+    height: b.height,
+    packetHash: b.packetHash,
+    txHashes: b.txs.map((tx) => tx.hash),
+    receipts: b.receipts.map((r) => [
+      r.status,
+      r.code ?? '',
+      r.fee === undefined ? '' : UD.format(r.fee),
+    ]),
+    rewards: amountsJson(b.rewards.granted),
+    allocations: b.allocations.map((a) => [a.address, a.token, UD.format(a.amount)]),
+    opLogHash: b.opLogHash,
+    stateRoot: b.stateRoot,
+  };
+  return sha256HexUtf8(`QFS/bundle/v1\n${canonicalString(body)}`);
+}
