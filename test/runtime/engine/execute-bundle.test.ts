@@ -15,13 +15,6 @@ describe('executeBundle', () => {
     const result = runBundle(state, signed);
     expect(result.receipts.map((r) => r.status)).to.deep.equal(['ok', 'ok']);
     const after = result.state;
-    console.log(
-      result.hsmf.metrics,
-      result.rewards.granted,
-      result.allocations,
-      result.fees,
-      result.opLogEntryCount,
-    );
     expect(UD.format(getAccount(after.accounts, a.address)!.balances.CHR)).to.equal(
       '990.000000000000000000',
     );
