@@ -23,6 +23,7 @@ import {
   type KeyLedgerEntry,
 } from '../ledger';
 import { CertifiedMath, UD, type UD128x18 } from '../math';
+import type { Account } from './account-tree';
 import { applyTx, type Receipt, type TxScope } from './apply-tx';
 import { BundleRejectedError } from './errors';
 import { validateActionBundle, type HsmfResult } from './hsmf';
@@ -57,6 +58,8 @@ export type BundleResult = {
   readonly toTreasury: TokenAmounts;
   readonly fees: UD128x18;
   readonly keyEntries: readonly KeyLedgerEntry[];
+  /** Every account the bundle changed, with its new value (for storage). */
+  readonly changedAccounts: readonly { readonly address: string; readonly account: Account }[];
   readonly opLogHash: string;
   readonly opLogEntryCount: number;
   readonly stateRoot: string;
@@ -188,6 +191,7 @@ export function executeBundle(
     toTreasury,
     fees: scope.fees,
     keyEntries: Object.freeze([...scope.keyEntries]),
+    changedAccounts: transition.changed,
     opLogHash,
     opLogEntryCount: cm.entryCount,
     stateRoot,

@@ -30,6 +30,8 @@ export type TransitionInput = {
 
 export type TransitionOutput = {
   readonly accounts: AccountTree;
+  /** Every account the bundle changed, with its new value, in lowercase-address order. */
+  readonly changed: readonly { readonly address: string; readonly account: Account }[];
   readonly supply: TokenAmounts;
   readonly emission: Emission;
 };
@@ -60,6 +62,7 @@ export function applyStateTransition(cm: CertifiedMath, input: TransitionInput):
   for (const change of changes) updates.set(change.address, change.after);
   return Object.freeze({
     accounts: updateAccounts(input.accounts, updates),
+    changed: Object.freeze(changes.map((c) => Object.freeze({ address: c.address, account: c.after }))),
     supply: Object.freeze(supply),
     emission: Object.freeze({ day: input.day, minted: Object.freeze(minted) }),
   });

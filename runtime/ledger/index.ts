@@ -92,3 +92,19 @@ export {
   METADATA_VALUE_LENGTH_MAX,
 } from './wire';
 export * from './errors';
+export {
+  appendCoherenceEntry,
+  verifyCoherenceChain,
+  coherenceEntryHash,
+  createCoherenceSeal,
+  verifyCoherenceSeal,
+  coherenceSealHash,
+  coherenceSealSigningBytes,
+  COHERENCE_SEAL_COMPONENT,
+  COHERENCE_SEAL_VERSION,
+  type CoherenceEntry,
+  type CoherenceEntryBody,
+  type CoherenceSeal,
+  type CoherenceSealBody,
+  type CoherenceMismatch,
+} from './coherence-ledger';
