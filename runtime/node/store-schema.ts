@@ -1,0 +1,81 @@
+/**
+ * The SQLite schema of a sequencer's data directory, as ordered migrations. A migration is never
+ * edited once released; a change is a new migration. The version is SQLite's `user_version`.
+ * @module
+ */
+
+/** Migrations, in order; index + 1 is the schema version it produces. */
+export const MIGRATIONS: readonly string[] = [
+  `
+  CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) STRICT;
+
+  -- Acknowledged transactions waiting for a bundle (durable before the 202).
+  CREATE TABLE mempool (
+    tx_hash TEXT PRIMARY KEY,
+    seq INTEGER NOT NULL UNIQUE,
+    sender TEXT NOT NULL,
+    nonce TEXT NOT NULL,
+    wire TEXT NOT NULL,
+    received_ms INTEGER NOT NULL
+  ) STRICT;
+
+  -- Committed transactions with their receipts.
+  CREATE TABLE txs (
+    tx_hash TEXT PRIMARY KEY,
+    height INTEGER NOT NULL,
+    idx INTEGER NOT NULL,
+    wire TEXT NOT NULL,
+    receipt TEXT NOT NULL
+  ) STRICT;
+  CREATE INDEX txs_by_height ON txs (height, idx);
+
+  -- Acknowledged transactions that will never be committed, with the recorded reason.
+  CREATE TABLE rejected (
+    tx_hash TEXT PRIMARY KEY,
+    code TEXT NOT NULL,
+    reason TEXT NOT NULL,
+    at_ms INTEGER NOT NULL,
+    wire TEXT NOT NULL
+  ) STRICT;
+
+  CREATE TABLE bundles (
+    height INTEGER PRIMARY KEY,
+    packet TEXT NOT NULL,
+    packet_hash TEXT NOT NULL,
+    bundle_hash TEXT NOT NULL,
+    op_log_hash TEXT NOT NULL,
+    state_root TEXT NOT NULL,
+    tx_count INTEGER NOT NULL,
+    summary TEXT NOT NULL,
+    snapshot TEXT NOT NULL
+  ) STRICT;
+
+  -- The current value of every account, and each bundle's changes.
+  CREATE TABLE accounts (address TEXT PRIMARY KEY, account TEXT NOT NULL, height INTEGER NOT NULL) STRICT;
+  CREATE TABLE account_changes (
+    height INTEGER NOT NULL,
+    address TEXT NOT NULL,
+    account TEXT NOT NULL,
+    PRIMARY KEY (height, address)
+  ) STRICT;
+
+  CREATE TABLE key_entries (sequence INTEGER PRIMARY KEY, entry TEXT NOT NULL, entry_hash TEXT NOT NULL) STRICT;
+  CREATE TABLE key_seals (height INTEGER PRIMARY KEY, seal TEXT NOT NULL, seal_hash TEXT NOT NULL) STRICT;
+
+  CREATE TABLE coherence (
+    height INTEGER PRIMARY KEY,
+    entry TEXT NOT NULL,
+    entry_hash TEXT NOT NULL,
+    seal TEXT NOT NULL,
+    seal_hash TEXT NOT NULL
+  ) STRICT;
+
+  -- Halt and resume records, signed by the sequencer key.
+  CREATE TABLE halts (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    kind TEXT NOT NULL CHECK (kind IN ('halt', 'resume')),
+    record TEXT NOT NULL,
+    at_height INTEGER NOT NULL
+  ) STRICT;
+  `,
+];

@@ -1,0 +1,301 @@
+/**
+ * The sequencer's durable store: SQLite (better-sqlite3 12) in WAL mode with synchronous=FULL, so a
+ * committed transaction survives kill -9 and power loss. One storage transaction per bundle holds
+ * the packet, transactions, receipts, state changes, KeyLedger entries, op-log hash, the
+ * CoherenceLedger entry and its seal. Values are stored as canonical JSON text (integers as
+ * decimal strings).
+ * @module
+ */
+import Database from 'better-sqlite3';
+import { canonicalString } from '../codec';
+import { StoreError } from './errors';
+import { MIGRATIONS } from './store-schema';
+
+export type MempoolRow = { txHash: string; seq: number; sender: string; nonce: string; wire: string; receivedMs: number };
+export type CommittedTxRow = { txHash: string; height: number; idx: number; wire: string; receipt: string };
+export type RejectedRow = { txHash: string; code: string; reason: string; atMs: number; wire: string };
+export type BundleRow = {
+  height: number;
+  packet: string;
+  packetHash: string;
+  bundleHash: string;
+  opLogHash: string;
+  stateRoot: string;
+  txCount: number;
+  summary: string;
+  snapshot: string;
+};
+export type CoherenceRow = { height: number; entry: string; entryHash: string; seal: string; sealHash: string };
+export type HaltRow = { id: number; kind: 'halt' | 'resume'; record: string; atHeight: number };
+
+/** Everything one bundle writes, committed atomically. */
+export type BundleCommit = {
+  readonly bundle: BundleRow;
+  readonly txs: readonly CommittedTxRow[];
+  readonly accounts: readonly { address: string; account: string }[];
+  readonly keyEntries: readonly { sequence: number; entry: string; entryHash: string }[];
+  readonly keySeal: { seal: string; sealHash: string } | null;
+  readonly coherence: CoherenceRow;
+};
+
+/** Canonical JSON text of a value (bigints as decimal strings). */
+export const toText = (value: unknown): string => canonicalString(value);
+
+export class NodeStore {
+  readonly path: string;
+  readonly #db: Database.Database;
+  readonly #stmts: ReturnType<typeof prepare>;
+
+  private constructor(path: string, db: Database.Database) {
+    this.path = path;
+    this.#db = db;
+    this.#stmts = prepare(db);
+  }
+
+  /** Opens (creating if needed) and migrates the store at `path` (':memory:' for tests). */
+  static open(path: string): NodeStore {
+    let db: Database.Database;
+    try {
+      db = new Database(path);
+    } catch (err) {
+      throw new StoreError('cannot open the store', { path }, err);
+    }
+    db.pragma('journal_mode = WAL');
+    db.pragma('synchronous = FULL');
+    db.pragma('foreign_keys = ON');
+    db.pragma('busy_timeout = 5000');
+    migrate(db);
+    return new NodeStore(path, db);
+  }
+
+  close(): void {
+    this.#db.close();
+  }
+
+  /** Schema version (SQLite user_version). */
+  get schemaVersion(): number {
+    return this.#db.pragma('user_version', { simple: true }) as number;
+  }
+
+  getMeta(key: string): string | undefined {
+    return (this.#stmts.getMeta.get(key) as { value: string } | undefined)?.value;
+  }
+
+  setMeta(key: string, value: string): void {
+    this.#stmts.setMeta.run(key, value);
+  }
+
+  /** Durably records acknowledged transactions (one fsync for the whole group). */
+  insertMempool(rows: readonly MempoolRow[]): void {
+    this.#db.transaction(() => {
+      for (const r of rows) this.#stmts.insertMempool.run(r.txHash, r.seq, r.sender, r.nonce, r.wire, r.receivedMs);
+    })();
+  }
+
+  loadMempool(): MempoolRow[] {
+    return (this.#stmts.loadMempool.all() as Record<string, unknown>[]).map(mempoolRow);
+  }
+
+  maxMempoolSeq(): number {
+    const row = this.#stmts.maxSeq.get() as { seq: number | null };
+    return row.seq ?? 0;
+  }
+
+  /** Moves acknowledged transactions to `rejected` with a recorded reason. */
+  rejectMempool(rows: readonly RejectedRow[]): void {
+    this.#db.transaction(() => {
+      for (const r of rows) {
+        this.#stmts.deleteMempool.run(r.txHash);
+        this.#stmts.insertRejected.run(r.txHash, r.code, r.reason, r.atMs, r.wire);
+      }
+    })();
+  }
+
+  /** Commits a bundle: everything in one SQLite transaction, or nothing. */
+  commitBundle(commit: BundleCommit): void {
+    const s = this.#stmts;
+    this.#db.transaction(() => {
+      const b = commit.bundle;
+      s.insertBundle.run(b.height, b.packet, b.packetHash, b.bundleHash, b.opLogHash, b.stateRoot, b.txCount, b.summary, b.snapshot);
+      for (const t of commit.txs) {
+        s.insertTx.run(t.txHash, t.height, t.idx, t.wire, t.receipt);
+        s.deleteMempool.run(t.txHash);
+      }
+      for (const a of commit.accounts) {
+        s.upsertAccount.run(a.address, a.account, b.height);
+        s.insertAccountChange.run(b.height, a.address, a.account);
+      }
+      for (const k of commit.keyEntries) s.insertKeyEntry.run(k.sequence, k.entry, k.entryHash);
+      if (commit.keySeal !== null) s.insertKeySeal.run(b.height, commit.keySeal.seal, commit.keySeal.sealHash);
+      const c = commit.coherence;
+      s.insertCoherence.run(c.height, c.entry, c.entryHash, c.seal, c.sealHash);
+    })();
+  }
+
+  /** Height of the last committed bundle, or −1 before the first. */
+  headHeight(): number {
+    const row = this.#stmts.head.get() as { height: number | null };
+    return row.height ?? -1;
+  }
+
+  bundle(height: number): BundleRow | undefined {
+    const row = this.#stmts.bundle.get(height) as Record<string, unknown> | undefined;
+    return row === undefined ? undefined : bundleRow(row);
+  }
+
+  bundleTxs(height: number): CommittedTxRow[] {
+    return (this.#stmts.bundleTxs.all(height) as Record<string, unknown>[]).map(txRow);
+  }
+
+  committedTx(txHash: string): CommittedTxRow | undefined {
+    const row = this.#stmts.tx.get(txHash) as Record<string, unknown> | undefined;
+    return row === undefined ? undefined : txRow(row);
+  }
+
+  rejectedTx(txHash: string): RejectedRow | undefined {
+    const row = this.#stmts.rejected.get(txHash) as Record<string, unknown> | undefined;
+    return row === undefined ? undefined : { txHash: String(row.tx_hash), code: String(row.code), reason: String(row.reason), atMs: Number(row.at_ms), wire: String(row.wire) };
+  }
+
+  mempoolTx(txHash: string): MempoolRow | undefined {
+    const row = this.#stmts.mempoolTx.get(txHash) as Record<string, unknown> | undefined;
+    return row === undefined ? undefined : mempoolRow(row);
+  }
+
+  coherence(height: number): CoherenceRow | undefined {
+    const row = this.#stmts.coherence.get(height) as Record<string, unknown> | undefined;
+    return row === undefined ? undefined : coherenceRow(row);
+  }
+
+  /** Coherence rows in [from, to], ascending. */
+  coherenceRange(from: number, to: number): CoherenceRow[] {
+    return (this.#stmts.coherenceRange.all(from, to) as Record<string, unknown>[]).map(coherenceRow);
+  }
+
+  allAccounts(): { address: string; account: string }[] {
+    return this.#stmts.accounts.all() as { address: string; account: string }[];
+  }
+
+  account(address: string): string | undefined {
+    return (this.#stmts.account.get(address) as { account: string } | undefined)?.account;
+  }
+
+  keyEntries(): { sequence: number; entry: string; entryHash: string }[] {
+    return (this.#stmts.keyEntries.all() as Record<string, unknown>[]).map((r) => ({
+      sequence: Number(r.sequence),
+      entry: String(r.entry),
+      entryHash: String(r.entry_hash),
+    }));
+  }
+
+  insertKeyEntry(sequence: number, entry: string, entryHash: string): void {
+    this.#stmts.insertKeyEntry.run(sequence, entry, entryHash);
+  }
+
+  latestKeySeal(): { height: number; seal: string; sealHash: string } | undefined {
+    const row = this.#stmts.latestKeySeal.get() as Record<string, unknown> | undefined;
+    return row === undefined ? undefined : { height: Number(row.height), seal: String(row.seal), sealHash: String(row.seal_hash) };
+  }
+
+  insertHalt(kind: 'halt' | 'resume', record: string, atHeight: number): void {
+    this.#stmts.insertHalt.run(kind, record, atHeight);
+  }
+
+  /** The most recent halt or resume record. */
+  lastHaltRecord(): HaltRow | undefined {
+    const row = this.#stmts.lastHalt.get() as Record<string, unknown> | undefined;
+    return row === undefined ? undefined : { id: Number(row.id), kind: row.kind as 'halt' | 'resume', record: String(row.record), atHeight: Number(row.at_height) };
+  }
+
+  /** Runs `fn` inside one SQLite transaction (for tests that tamper with rows). */
+  rawExec(sql: string, ...params: unknown[]): void {
+    this.#db.prepare(sql).run(...params);
+  }
+}
+
+function migrate(db: Database.Database): void {
+  const version = db.pragma('user_version', { simple: true }) as number;
+  if (version > MIGRATIONS.length) {
+    throw new StoreError('the store was written by a newer QFS', { version, supported: MIGRATIONS.length });
+  }
+  for (let v = version; v < MIGRATIONS.length; v++) {
+    db.transaction(() => {
+      db.exec(MIGRATIONS[v] as string);
+      db.pragma(`user_version = ${v + 1}`);
+    })();
+  }
+}
+
+function prepare(db: Database.Database) {
+  return {
+    getMeta: db.prepare('SELECT value FROM meta WHERE key = ?'),
+    setMeta: db.prepare('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value'),
+    insertMempool: db.prepare('INSERT OR IGNORE INTO mempool (tx_hash, seq, sender, nonce, wire, received_ms) VALUES (?, ?, ?, ?, ?, ?)'),
+    loadMempool: db.prepare('SELECT * FROM mempool ORDER BY seq'),
+    mempoolTx: db.prepare('SELECT * FROM mempool WHERE tx_hash = ?'),
+    maxSeq: db.prepare('SELECT MAX(seq) AS seq FROM mempool'),
+    deleteMempool: db.prepare('DELETE FROM mempool WHERE tx_hash = ?'),
+    insertRejected: db.prepare('INSERT OR IGNORE INTO rejected (tx_hash, code, reason, at_ms, wire) VALUES (?, ?, ?, ?, ?)'),
+    rejected: db.prepare('SELECT * FROM rejected WHERE tx_hash = ?'),
+    insertBundle: db.prepare(
+      'INSERT INTO bundles (height, packet, packet_hash, bundle_hash, op_log_hash, state_root, tx_count, summary, snapshot) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
+    ),
+    insertTx: db.prepare('INSERT INTO txs (tx_hash, height, idx, wire, receipt) VALUES (?, ?, ?, ?, ?)'),
+    upsertAccount: db.prepare(
+      'INSERT INTO accounts (address, account, height) VALUES (?, ?, ?) ON CONFLICT (address) DO UPDATE SET account = excluded.account, height = excluded.height',
+    ),
+    insertAccountChange: db.prepare('INSERT INTO account_changes (height, address, account) VALUES (?, ?, ?)'),
+    insertKeyEntry: db.prepare('INSERT INTO key_entries (sequence, entry, entry_hash) VALUES (?, ?, ?)'),
+    insertKeySeal: db.prepare('INSERT INTO key_seals (height, seal, seal_hash) VALUES (?, ?, ?)'),
+    insertCoherence: db.prepare('INSERT INTO coherence (height, entry, entry_hash, seal, seal_hash) VALUES (?, ?, ?, ?, ?)'),
+    head: db.prepare('SELECT MAX(height) AS height FROM bundles'),
+    bundle: db.prepare('SELECT * FROM bundles WHERE height = ?'),
+    bundleTxs: db.prepare('SELECT * FROM txs WHERE height = ? ORDER BY idx'),
+    tx: db.prepare('SELECT * FROM txs WHERE tx_hash = ?'),
+    coherence: db.prepare('SELECT * FROM coherence WHERE height = ?'),
+    coherenceRange: db.prepare('SELECT * FROM coherence WHERE height BETWEEN ? AND ? ORDER BY height'),
+    accounts: db.prepare('SELECT address, account FROM accounts ORDER BY address'),
+    account: db.prepare('SELECT account FROM accounts WHERE address = ?'),
+    keyEntries: db.prepare('SELECT * FROM key_entries ORDER BY sequence'),
+    latestKeySeal: db.prepare('SELECT * FROM key_seals ORDER BY height DESC LIMIT 1'),
+    insertHalt: db.prepare('INSERT INTO halts (kind, record, at_height) VALUES (?, ?, ?)'),
+    lastHalt: db.prepare('SELECT * FROM halts ORDER BY id DESC LIMIT 1'),
+  };
+}
+
+const mempoolRow = (r: Record<string, unknown>): MempoolRow => ({
+  txHash: String(r.tx_hash),
+  seq: Number(r.seq),
+  sender: String(r.sender),
+  nonce: String(r.nonce),
+  wire: String(r.wire),
+  receivedMs: Number(r.received_ms),
+});
+
+const txRow = (r: Record<string, unknown>): CommittedTxRow => ({
+  txHash: String(r.tx_hash),
+  height: Number(r.height),
+  idx: Number(r.idx),
+  wire: String(r.wire),
+  receipt: String(r.receipt),
+});
+
+const bundleRow = (r: Record<string, unknown>): BundleRow => ({
+  height: Number(r.height),
+  packet: String(r.packet),
+  packetHash: String(r.packet_hash),
+  bundleHash: String(r.bundle_hash),
+  opLogHash: String(r.op_log_hash),
+  stateRoot: String(r.state_root),
+  txCount: Number(r.tx_count),
+  summary: String(r.summary),
+  snapshot: String(r.snapshot),
+});
+
+const coherenceRow = (r: Record<string, unknown>): CoherenceRow => ({
+  height: Number(r.height),
+  entry: String(r.entry),
+  entryHash: String(r.entry_hash),
+  seal: String(r.seal),
+  sealHash: String(r.seal_hash),
+});
