@@ -7,7 +7,8 @@
  * Proven integers: integer literals and integer literal types (`3`, `0 | 1`, numeric enums, `as
  * const` objects); `.length`, `.size`, `.byteLength` of library types; `indexOf`, `lastIndexOf`,
  * `findIndex`, `findLastIndex`, `search`; `parseInt`; elements of integer typed arrays; `+ - * %`
- * and `?? || &&` of proven integers; every bitwise operator on numbers; allowed `Math` calls on proven integers;
+ * and `?? || &&` of proven integers; every bitwise operator on numbers; `/` of two integer constants
+ * that divide exactly (`BITS / 4` with `const BITS = 12`); allowed `Math` calls on proven integers;
  * `Number.MAX_SAFE_INTEGER`/`MIN_SAFE_INTEGER`; a `const` with a proven initializer; a `let` whose
  * initializer and every assignment in its file are proven (loop counters); a `for…of` variable over
  * an array literal of proven integers or an integer typed array.
@@ -92,6 +93,27 @@ export function isIntegerLiteral(node: ts.NumericLiteral, file: ts.SourceFile): 
   return !node.getText(file).includes('.') && Number.isSafeInteger(Number(node.text));
 }
 
+/** The value of a type that is a single safe-integer literal type (`12`, an enum member), if any. */
+function integerLiteralValue(type: ts.Type): number | undefined {
+  return type.isNumberLiteral() && Number.isSafeInteger(type.value) ? type.value : undefined;
+}
+
+/**
+ * True when `left / right` divides two integer constants exactly (`BITS / 4` with `const BITS = 12`):
+ * both operand types are single integer literal types, so the quotient is known and integral.
+ */
+export function isExactConstantDivision(
+  checker: ts.TypeChecker,
+  left: ts.Expression,
+  right: ts.Expression,
+): boolean {
+  const dividend = integerLiteralValue(checker.getTypeAtLocation(left));
+  const divisor = integerLiteralValue(checker.getTypeAtLocation(right));
+  return (
+    dividend !== undefined && divisor !== undefined && divisor !== 0 && dividend % divisor === 0
+  );
+}
+
 /** Builds a prover over one program; results for `let` variables are cached per symbol. */
 export function createIntegerProver(info: TypeInfo): (expr: ts.Expression) => boolean {
   const { checker, program } = info;
@@ -162,6 +184,8 @@ export function createIntegerProver(info: TypeInfo): (expr: ts.Expression) => bo
       case ts.SyntaxKind.AmpersandAmpersandToken:
         // `??`, `||` and `&&` evaluate to one of their operands.
         return prove(expr.left) && prove(expr.right);
+      case ts.SyntaxKind.SlashToken:
+        return isExactConstantDivision(checker, expr.left, expr.right);
       case ts.SyntaxKind.CommaToken:
       case ts.SyntaxKind.EqualsToken:
         return prove(expr.right);

@@ -40,8 +40,8 @@ const ITERABLE_TYPES: ReadonlySet<string> = new Set([
 const SORTS: ReadonlySet<string> = new Set(['sort', 'toSorted']);
 /** Methods whose answer does not depend on the order (for a side-effect-free callback). */
 const ORDER_FREE: ReadonlySet<string> = new Set(['includes', 'some', 'every']);
-/** Element-wise methods after which a sort still fixes the order. */
-const ELEMENTWISE: ReadonlySet<string> = new Set(['map', 'filter', 'flatMap', 'flat']);
+/** Element-wise (and joining) methods after which a sort still fixes the order. */
+const ELEMENTWISE: ReadonlySet<string> = new Set(['map', 'filter', 'flatMap', 'flat', 'concat']);
 
 const FIX = 'sort it in the same expression ([...m.keys()].sort(), Object.keys(o).sort())';
 
@@ -100,8 +100,27 @@ export function isOrderFixedInExpression(ctx: FileContext, produced: ts.Expressi
       current = call;
       continue;
     }
+    // `[...Object.keys(a), ...Object.keys(b)]` and `x.concat(Object.keys(b))`: the order question
+    // moves to the enclosing array.
+    if (ts.isSpreadElement(parent) && ts.isArrayLiteralExpression(parent.parent)) {
+      current = parent.parent;
+      continue;
+    }
+    if (isConcatArgument(parent, outer)) {
+      current = parent as ts.CallExpression;
+      continue;
+    }
     return isCopiedIntoCollection(ctx, outer);
   }
+}
+
+function isConcatArgument(parent: ts.Node, argument: ts.Expression): boolean {
+  return (
+    ts.isCallExpression(parent) &&
+    parent.arguments.includes(argument) &&
+    ts.isPropertyAccessExpression(parent.expression) &&
+    parent.expression.name.text === 'concat'
+  );
 }
 
 /** `new Map(x)` / `new Set(x)`: an order-preserving copy whose own iteration is checked. */

@@ -14,7 +14,7 @@ import {
   type Access,
   type FileContext,
 } from './context';
-import { INTEGER_MATH, isIntegerLiteral } from './integers';
+import { INTEGER_MATH, isExactConstantDivision, isIntegerLiteral } from './integers';
 
 /** ZS_FLOAT_LITERAL: `1.5`, `1.0`, `1e-3`, `1e21` (not a safe integer, or written with a point). */
 export function checkNumericLiteral(ctx: FileContext, node: ts.NumericLiteral): void {
@@ -117,6 +117,8 @@ export function checkBinaryOperator(ctx: FileContext, node: ts.BinaryExpression)
       `${text} on number operands not proven to be integers is floating point; use bigint`,
     );
   } else if (isDivision) {
+    const constant = op === ts.SyntaxKind.SlashToken;
+    if (constant && isExactConstantDivision(checker, node.left, node.right)) return;
     ctx.report(
       node.operatorToken,
       'ZS_FLOAT_DIVISION',

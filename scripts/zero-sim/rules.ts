@@ -91,8 +91,8 @@ export const RULES = Object.freeze([
   ),
   rule(
     'ZS_FLOAT_DIVISION',
-    '`/` and `/=` unless both operands are bigint; `%` and `%=` unless both are bigint or both ' +
-      'are proven integers',
+    '`/` and `/=` unless both operands are bigint (or `/` of integer constants that divide ' +
+      'exactly); `%` and `%=` unless both are bigint or both are proven integers',
     'number division produces binary fractions; bigint division truncates exactly',
   ),
   rule(
