@@ -28,8 +28,14 @@ subtask(TASK_COMPILE_SOLIDITY_GET_SOLC_BUILD, async (args: { solcVersion: string
 });
 
 // Only `*.test.ts` files are suites; helpers, behaviours and fixtures under test/ are not.
+// A directory argument (`hardhat test test/contracts`) runs the suites under it.
 subtask(TASK_TEST_GET_TEST_FILES, async (args: { testFiles: string[] }, hre) => {
-  if (args.testFiles.length > 0) return args.testFiles.map((f) => path.resolve(f));
+  if (args.testFiles.length > 0) {
+    return args.testFiles.flatMap((f) => {
+      const full = path.resolve(f);
+      return fs.statSync(full, { throwIfNoEntry: false })?.isDirectory() ? listTests(full) : [full];
+    });
+  }
   return listTests(hre.config.paths.tests);
 });
 
@@ -61,8 +67,10 @@ const config: HardhatUserConfig = {
   gasReporter: {
     enabled: process.env.REPORT_GAS === '1',
     offline: true,
-    outputFile: process.env.REPORT_GAS_FILE,
-    noColors: process.env.REPORT_GAS_FILE !== undefined,
+    reportPureAndViewMethods: true,
+    ...(process.env.REPORT_GAS_FILE === undefined
+      ? {}
+      : { outputFile: process.env.REPORT_GAS_FILE, noColors: true }),
   },
 };
 
