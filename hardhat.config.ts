@@ -15,17 +15,20 @@ import fs from 'node:fs';
 
 const SOLC_VERSION = '0.8.28';
 
-subtask(TASK_COMPILE_SOLIDITY_GET_SOLC_BUILD, async (args: { solcVersion: string }, _hre, runSuper) => {
-  if (args.solcVersion !== SOLC_VERSION) return runSuper(args);
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const solc = require('solc') as { version(): string };
-  return {
-    compilerPath: require.resolve('solc/soljson.js'),
-    isSolcJs: true,
-    version: SOLC_VERSION,
-    longVersion: solc.version().replace(/\.Emscripten.*$/, ''),
-  };
-});
+subtask(
+  TASK_COMPILE_SOLIDITY_GET_SOLC_BUILD,
+  async (args: { solcVersion: string }, _hre, runSuper) => {
+    if (args.solcVersion !== SOLC_VERSION) return runSuper(args);
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const solc = require('solc') as { version(): string };
+    return {
+      compilerPath: require.resolve('solc/soljson.js'),
+      isSolcJs: true,
+      version: SOLC_VERSION,
+      longVersion: solc.version().replace(/\.Emscripten.*$/, ''),
+    };
+  },
+);
 
 // Only `*.test.ts` files are suites; helpers, behaviours and fixtures under test/ are not.
 // A directory argument (`hardhat test test/contracts`) runs the suites under it.
@@ -65,9 +68,9 @@ const config: HardhatUserConfig = {
   typechain: { outDir: 'typechain-types', target: 'ethers-v6' },
   mocha: { timeout: 600_000 },
   gasReporter: {
+    reportPureAndViewMethods: true,
     enabled: process.env.REPORT_GAS === '1',
     offline: true,
-    reportPureAndViewMethods: true,
     ...(process.env.REPORT_GAS_FILE === undefined
       ? {}
       : { outputFile: process.env.REPORT_GAS_FILE, noColors: true }),
