@@ -31,8 +31,14 @@ subtask(
 );
 
 // Only `*.test.ts` files are suites; helpers, behaviours and fixtures under test/ are not.
+// A directory argument (`hardhat test test/contracts`) runs the suites under it.
 subtask(TASK_TEST_GET_TEST_FILES, async (args: { testFiles: string[] }, hre) => {
-  if (args.testFiles.length > 0) return args.testFiles.map((f) => path.resolve(f));
+  if (args.testFiles.length > 0) {
+    return args.testFiles.flatMap((f) => {
+      const full = path.resolve(f);
+      return fs.statSync(full, { throwIfNoEntry: false })?.isDirectory() ? listTests(full) : [full];
+    });
+  }
   return listTests(hre.config.paths.tests);
 });
 
@@ -62,6 +68,7 @@ const config: HardhatUserConfig = {
   typechain: { outDir: 'typechain-types', target: 'ethers-v6' },
   mocha: { timeout: 600_000 },
   gasReporter: {
+    reportPureAndViewMethods: true,
     enabled: process.env.REPORT_GAS === '1',
     offline: true,
     ...(process.env.REPORT_GAS_FILE === undefined

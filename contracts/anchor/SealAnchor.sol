@@ -1,0 +1,228 @@
+// SPDX-License-Identifier: MIT
+pragma solidity ^0.8.28;
+
+import {Hashes} from "@openzeppelin/contracts/utils/cryptography/Hashes.sol";
+import {MerkleProof} from "@openzeppelin/contracts/utils/cryptography/MerkleProof.sol";
+import {SequencerAccess} from "../access/SequencerAccess.sol";
+import {ISealAnchor} from "./ISealAnchor.sol";
+
+/// @title SealAnchor
+/// @notice Anchors CoherenceLedger and KeyLedger seal hashes, one at a time or in batches, with continuity (no gap,
+/// no fork, no replay) and an optional L1 reorg guard. See {ISealAnchor} for the storage layout and its trade-off.
+contract SealAnchor is SequencerAccess, ISealAnchor {
+    /// @inheritdoc ISealAnchor
+    uint256 public constant SEAL_BATCH_MAX = 1024;
+
+    /// @dev Head of one chain, one storage slot: every anchor reads and writes it once.
+    struct ChainState {
+        uint64 firstHeight;
+        uint64 latestHeight;
+        bool anchored;
+        bool latestInBatch; // the latest seal hash is in _latestBatchSealHash, not in _sealHashes
+    }
+
+    mapping(SealChain chain => ChainState) private _states;
+    /// @dev Seal hashes of singly anchored heights (a batch's hashes are in its root).
+    mapping(SealChain chain => mapping(uint64 height => bytes32 sealHash)) private _sealHashes;
+    /// @dev The last seal hash of the chain's latest batch: what the next anchor must name as its predecessor.
+    mapping(SealChain chain => bytes32 sealHash) private _latestBatchSealHash;
+    /// @dev Each batch's Merkle root, by the batch's last height.
+    mapping(SealChain chain => mapping(uint64 lastHeight => bytes32 root)) private _batchRoots;
+    /// @dev Each batch's heights packed as `firstHeight << 64 | lastHeight` (two per slot), in height order.
+    mapping(SealChain chain => uint128[] ranges) private _batchRanges;
+
+    /// @notice Deploys the anchor with its roles.
+    /// @param admin The account holding DEFAULT_ADMIN_ROLE (must not be zero).
+    /// @param sequencer The account holding SEQUENCER_ROLE, or zero to grant it later.
+    constructor(address admin, address sequencer) SequencerAccess(admin, sequencer) {}
+
+    /// @inheritdoc ISealAnchor
+    function anchorSeal(
+        SealChain chain,
+        uint64 height,
+        bytes32 sealHash,
+        bytes32 prevSealHash,
+        bytes32 l1BlockHash,
+        uint256 l1BlockNumber
+    ) external onlyRole(SEQUENCER_ROLE) {
+        _checkL1Block(l1BlockHash, l1BlockNumber);
+        uint64 firstHeight = _checkContinuity(chain, height, prevSealHash);
+        if (sealHash == bytes32(0)) revert SealAnchor_ZeroSealHash(chain, height);
+        _sealHashes[chain][height] = sealHash;
+        _states[chain] = ChainState({
+            firstHeight: firstHeight,
+            latestHeight: height,
+            anchored: true,
+            latestInBatch: false
+        });
+        emit SealAnchored(chain, height, sealHash, prevSealHash);
+    }
+
+    /// @inheritdoc ISealAnchor
+    function anchorSealBatch(
+        SealChain chain,
+        uint64 firstHeight,
+        bytes32 prevSealHash,
+        bytes32[] calldata sealHashes,
+        bytes32 l1BlockHash,
+        uint256 l1BlockNumber
+    ) external onlyRole(SEQUENCER_ROLE) {
+        uint256 size = sealHashes.length;
+        if (size == 0 || size > SEAL_BATCH_MAX) revert SealAnchor_BatchSizeOutOfRange(size, SEAL_BATCH_MAX);
+        _checkL1Block(l1BlockHash, l1BlockNumber);
+        uint64 chainFirstHeight = _checkContinuity(chain, firstHeight, prevSealHash);
+        uint64 lastHeight = firstHeight + uint64(size - 1); // checked: a height past 2^64 - 1 reverts
+        bytes32 root = _batchRoot(chain, firstHeight, sealHashes);
+        _batchRoots[chain][lastHeight] = root;
+        _batchRanges[chain].push((uint128(firstHeight) << 64) | lastHeight);
+        _latestBatchSealHash[chain] = sealHashes[size - 1];
+        _states[chain] = ChainState({
+            firstHeight: chainFirstHeight,
+            latestHeight: lastHeight,
+            anchored: true,
+            latestInBatch: true
+        });
+        emit SealBatchAnchored(chain, firstHeight, lastHeight, prevSealHash, root, sealHashes);
+    }
+
+    /// @inheritdoc ISealAnchor
+    function latestAnchor(SealChain chain) external view returns (ChainHead memory head) {
+        ChainState memory state = _states[chain];
+        if (!state.anchored) return head;
+        return
+            ChainHead({
+                anchored: true,
+                firstHeight: state.firstHeight,
+                latestHeight: state.latestHeight,
+                latestSealHash: _latestSealHash(chain, state)
+            });
+    }
+
+    /// @inheritdoc ISealAnchor
+    function sealHashAt(SealChain chain, uint64 height) external view returns (bytes32 sealHash) {
+        return _sealHashes[chain][height];
+    }
+
+    /// @inheritdoc ISealAnchor
+    function isAnchored(SealChain chain, uint64 height) public view returns (bool anchored) {
+        ChainState memory state = _states[chain];
+        return state.anchored && height >= state.firstHeight && height <= state.latestHeight;
+    }
+
+    /// @inheritdoc ISealAnchor
+    function batchOf(SealChain chain, uint64 height) public view returns (bool found, SealBatch memory batch) {
+        uint128[] storage ranges = _batchRanges[chain];
+        // Ranges are in height order: binary search for the first whose last height is >= height.
+        uint256 low = 0;
+        uint256 high = ranges.length;
+        while (low < high) {
+            uint256 mid = (low + high) / 2;
+            if (uint64(ranges[mid]) < height) low = mid + 1;
+            else high = mid;
+        }
+        if (low == ranges.length) return (false, batch);
+        batch = _batchAt(chain, ranges[low]);
+        if (batch.firstHeight > height) return (false, SealBatch(bytes32(0), 0, 0));
+        return (true, batch);
+    }
+
+    /// @inheritdoc ISealAnchor
+    function batchCount(SealChain chain) external view returns (uint256 count) {
+        return _batchRanges[chain].length;
+    }
+
+    /// @inheritdoc ISealAnchor
+    function batchAt(SealChain chain, uint256 index) external view returns (SealBatch memory batch) {
+        return _batchAt(chain, _batchRanges[chain][index]);
+    }
+
+    /// @inheritdoc ISealAnchor
+    function verifySeal(
+        SealChain chain,
+        uint64 height,
+        bytes32 sealHash,
+        bytes32[] calldata proof
+    ) external view returns (bool valid) {
+        if (sealHash == bytes32(0) || !isAnchored(chain, height)) return false;
+        bytes32 stored = _sealHashes[chain][height];
+        if (stored != bytes32(0)) return stored == sealHash;
+        // An anchored height not stored singly lies in exactly one batch.
+        (bool found, SealBatch memory batch) = batchOf(chain, height);
+        return found && MerkleProof.verifyCalldata(proof, batch.root, _sealLeaf(height, sealHash));
+    }
+
+    /// @dev The batch with the packed `range`.
+    function _batchAt(SealChain chain, uint128 range) private view returns (SealBatch memory batch) {
+        uint64 lastHeight = uint64(range);
+        return
+            SealBatch({root: _batchRoots[chain][lastHeight], firstHeight: uint64(range >> 64), lastHeight: lastHeight});
+    }
+
+    /// @dev The seal hash at the chain's latest height.
+    function _latestSealHash(SealChain chain, ChainState memory state) private view returns (bytes32) {
+        return state.latestInBatch ? _latestBatchSealHash[chain] : _sealHashes[chain][state.latestHeight];
+    }
+
+    /// @dev Reverts unless `l1BlockHash` is zero (no guard) or the hash of block `l1BlockNumber` on this chain.
+    function _checkL1Block(bytes32 l1BlockHash, uint256 l1BlockNumber) private view {
+        if (l1BlockHash == bytes32(0)) return;
+        bytes32 actual = blockhash(l1BlockNumber);
+        if (actual != l1BlockHash) revert SealAnchor_L1BlockHashMismatch(l1BlockNumber, l1BlockHash, actual);
+    }
+
+    /// @dev Checks that `height` continues the chain from its latest anchor (any height for the first anchor) and
+    /// returns the chain's first anchored height.
+    function _checkContinuity(
+        SealChain chain,
+        uint64 height,
+        bytes32 prevSealHash
+    ) private view returns (uint64 firstHeight) {
+        ChainState memory state = _states[chain];
+        if (!state.anchored) return height;
+        if (height <= state.latestHeight) revert SealAnchor_Replay(chain, height, state.latestHeight);
+        // height > latestHeight, so latestHeight + 1 cannot overflow.
+        unchecked {
+            if (height != state.latestHeight + 1) revert SealAnchor_Gap(chain, state.latestHeight + 1, height);
+        }
+        bytes32 latestSealHash = _latestSealHash(chain, state);
+        if (prevSealHash != latestSealHash) revert SealAnchor_Fork(chain, height, latestSealHash, prevSealHash);
+        return state.firstHeight;
+    }
+
+    /// @dev The Merkle root of a batch, built like OpenZeppelin merkle-tree's `makeMerkleTree` with unsorted leaves:
+    /// a complete binary tree in an array of 2n - 1 nodes, leaf i at index 2n - 2 - i, node j = hash(2j + 1, 2j + 2).
+    function _batchRoot(
+        SealChain chain,
+        uint64 firstHeight,
+        bytes32[] calldata sealHashes
+    ) private pure returns (bytes32 root) {
+        uint256 size = sealHashes.length;
+        bytes32[] memory tree = new bytes32[](2 * size - 1);
+        // Index arithmetic cannot overflow: size <= SEAL_BATCH_MAX, and firstHeight + i <= lastHeight, which was
+        // computed with overflow checks. Every index is below 2 * size - 1 by construction.
+        unchecked {
+            uint256 leafBase = 2 * size - 2;
+            for (uint256 i = 0; i < size; ++i) {
+                bytes32 sealHash = sealHashes[i];
+                uint64 height = firstHeight + uint64(i);
+                if (sealHash == bytes32(0)) revert SealAnchor_ZeroSealHash(chain, height);
+                tree[leafBase - i] = _sealLeaf(height, sealHash);
+            }
+            for (uint256 k = size - 1; k > 0; --k) {
+                tree[k - 1] = Hashes.commutativeKeccak256(tree[2 * k - 1], tree[2 * k]);
+            }
+        }
+        return tree[0];
+    }
+
+    /// @dev The StandardMerkleTree leaf of `(uint64 height, bytes32 sealHash)`:
+    /// `keccak256(bytes.concat(keccak256(abi.encode(height, sealHash))))`, computed in scratch space.
+    function _sealLeaf(uint64 height, bytes32 sealHash) private pure returns (bytes32 leaf) {
+        assembly ("memory-safe") {
+            mstore(0x00, and(height, 0xffffffffffffffff))
+            mstore(0x20, sealHash)
+            mstore(0x00, keccak256(0x00, 0x40))
+            leaf := keccak256(0x00, 0x20)
+        }
+    }
+}
