@@ -62,7 +62,9 @@ export function applyStateTransition(cm: CertifiedMath, input: TransitionInput):
   for (const change of changes) updates.set(change.address, change.after);
   return Object.freeze({
     accounts: updateAccounts(input.accounts, updates),
-    changed: Object.freeze(changes.map((c) => Object.freeze({ address: c.address, account: c.after }))),
+    changed: Object.freeze(
+      changes.map((c) => Object.freeze({ address: c.address, account: c.after })),
+    ),
     supply: Object.freeze(supply),
     emission: Object.freeze({ day: input.day, minted: Object.freeze(minted) }),
   });

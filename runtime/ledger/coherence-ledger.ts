@@ -12,7 +12,15 @@
  * sealHash  = SHA-256(canonicalBytes(seal without signature))   — what an anchor stores
  * @module
  */
-import { addressFromPublicKey, bytesToHex, canonicalBytes, hexToBytes, isHex, sha256Hex, ZERO_HASH } from '../codec';
+import {
+  addressFromPublicKey,
+  bytesToHex,
+  canonicalBytes,
+  hexToBytes,
+  isHex,
+  sha256Hex,
+  ZERO_HASH,
+} from '../codec';
 import { ML_DSA_87, SignatureContext, sign, verify, type KeyPair } from '../crypto';
 
 export const COHERENCE_SEAL_COMPONENT = 'COHERENCE_FINALITY_SEAL';
@@ -77,7 +85,10 @@ export function appendCoherenceEntry(
     height: previous === null ? 0n : previous.height + 1n,
     previousHash: previous === null ? ZERO_HASH : previous.entryHash,
   };
-  return Object.freeze({ ...pickEntry(body), entryHash: coherenceEntryHash(body) }) as CoherenceEntry;
+  return Object.freeze({
+    ...pickEntry(body),
+    entryHash: coherenceEntryHash(body),
+  }) as CoherenceEntry;
 }
 
 /**
@@ -85,15 +96,26 @@ export function appendCoherenceEntry(
  * each entryHash recomputed. `before` is the entry preceding the run (null when it starts at 0).
  * @returns the first mismatch, or null
  */
-export function verifyCoherenceChain(entries: readonly CoherenceEntry[], before: CoherenceEntry | null): CoherenceMismatch | null {
+export function verifyCoherenceChain(
+  entries: readonly CoherenceEntry[],
+  before: CoherenceEntry | null,
+): CoherenceMismatch | null {
   let previous = before;
   for (const entry of entries) {
     const height = previous === null ? 0n : previous.height + 1n;
     const link = previous === null ? ZERO_HASH : previous.entryHash;
-    if (entry.height !== height) return { height: entry.height, field: 'height', expected: String(height), actual: String(entry.height) };
-    if (entry.previousHash !== link) return { height, field: 'previousHash', expected: link, actual: entry.previousHash };
+    if (entry.height !== height)
+      return {
+        height: entry.height,
+        field: 'height',
+        expected: String(height),
+        actual: String(entry.height),
+      };
+    if (entry.previousHash !== link)
+      return { height, field: 'previousHash', expected: link, actual: entry.previousHash };
     const hash = coherenceEntryHash(entry);
-    if (entry.entryHash !== hash) return { height, field: 'entryHash', expected: hash, actual: entry.entryHash };
+    if (entry.entryHash !== hash)
+      return { height, field: 'entryHash', expected: hash, actual: entry.entryHash };
     previous = entry;
   }
   return null;
@@ -120,7 +142,11 @@ export function createCoherenceSeal(
     quantumMetadata: { ...stamp.quantumMetadata },
     signer: keyPair.address,
   };
-  const signature = sign(keyPair.secretKey, coherenceSealSigningBytes(body), SignatureContext.COHERENCE_SEAL);
+  const signature = sign(
+    keyPair.secretKey,
+    coherenceSealSigningBytes(body),
+    SignatureContext.COHERENCE_SEAL,
+  );
   return Object.freeze({ ...body, signature: bytesToHex(signature) });
 }
 
@@ -138,7 +164,11 @@ export function coherenceSealHash(seal: CoherenceSealBody): string {
  * Checks a seal against the entry it seals and the signer's public key.
  * @returns the first mismatch, or null when the seal is valid
  */
-export function verifyCoherenceSeal(seal: CoherenceSeal, entry: CoherenceEntry, publicKey: Uint8Array): CoherenceMismatch | null {
+export function verifyCoherenceSeal(
+  seal: CoherenceSeal,
+  entry: CoherenceEntry,
+  publicKey: Uint8Array,
+): CoherenceMismatch | null {
   const height = entry.height;
   const pairs: [string, string, string][] = [
     ['component', COHERENCE_SEAL_COMPONENT, seal.component],
@@ -151,12 +181,35 @@ export function verifyCoherenceSeal(seal: CoherenceSeal, entry: CoherenceEntry, 
     ['entryCount', String(entry.height + 1n), String(seal.entryCount)],
     ['headHash', entry.entryHash, seal.headHash],
   ];
-  for (const [field, expected, actual] of pairs) if (expected !== actual) return { height, field, expected, actual };
-  const signer = publicKey.length === ML_DSA_87.publicKeyBytes ? addressFromPublicKey(publicKey) : '(malformed key)';
-  if (signer !== seal.signer) return { height, field: 'signer', expected: signer, actual: seal.signer };
-  if (!isHex(seal.signature, ML_DSA_87.signatureBytes)) return { height, field: 'signature', expected: 'ML-DSA-87 hex', actual: String(seal.signature).slice(0, 16) };
-  const valid = verify(publicKey, coherenceSealSigningBytes(seal), hexToBytes(seal.signature), SignatureContext.COHERENCE_SEAL);
-  return valid ? null : { height, field: 'signature', expected: 'a valid signature', actual: `${seal.signature.slice(0, 16)}…` };
+  for (const [field, expected, actual] of pairs)
+    if (expected !== actual) return { height, field, expected, actual };
+  const signer =
+    publicKey.length === ML_DSA_87.publicKeyBytes
+      ? addressFromPublicKey(publicKey)
+      : '(malformed key)';
+  if (signer !== seal.signer)
+    return { height, field: 'signer', expected: signer, actual: seal.signer };
+  if (!isHex(seal.signature, ML_DSA_87.signatureBytes))
+    return {
+      height,
+      field: 'signature',
+      expected: 'ML-DSA-87 hex',
+      actual: String(seal.signature).slice(0, 16),
+    };
+  const valid = verify(
+    publicKey,
+    coherenceSealSigningBytes(seal),
+    hexToBytes(seal.signature),
+    SignatureContext.COHERENCE_SEAL,
+  );
+  return valid
+    ? null
+    : {
+        height,
+        field: 'signature',
+        expected: 'a valid signature',
+        actual: `${seal.signature.slice(0, 16)}…`,
+      };
 }
 
 function pickEntry(b: CoherenceEntryBody): CoherenceEntryBody {

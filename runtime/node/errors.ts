@@ -25,7 +25,12 @@ export class MempoolFullError extends BaseError {
 /** A transaction is refused at admission (not acknowledged): bad signature, stale nonce, unknown sender. */
 export class TxRefusedError extends BaseError {
   override readonly name = 'Node.TxRefusedError';
-  readonly code: 'TX_BAD_SIGNATURE' | 'TX_BAD_NONCE' | 'TX_UNKNOWN_SENDER' | 'TX_SENDER_INACTIVE' | 'TX_WRONG_CHAIN';
+  readonly code:
+    | 'TX_BAD_SIGNATURE'
+    | 'TX_BAD_NONCE'
+    | 'TX_UNKNOWN_SENDER'
+    | 'TX_SENDER_INACTIVE'
+    | 'TX_WRONG_CHAIN';
   constructor(code: TxRefusedError['code'], reason: string, details: ErrorDetails) {
     super(reason, details);
     this.code = ErrorCode[code];

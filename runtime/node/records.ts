@@ -6,7 +6,17 @@
  */
 import { bytesToHex, canonicalBytes, hexToBytes } from '../codec';
 import { SignatureContext, sign, verify, type KeyPair } from '../crypto';
-import { amountsJson, guidanceToJson, parseGuidance, TOKENS, type BundleResult, type Emission, type Guidance, type TokenAmounts } from '../engine';
+import {
+  amountsJson,
+  guidanceToJson,
+  parseGuidance,
+  TOKENS,
+  type Account,
+  type BundleResult,
+  type Emission,
+  type Guidance,
+  type TokenAmounts,
+} from '../engine';
 import type { Cir511State } from '../guard';
 import { coherenceEntryHash, type CoherenceEntry, type CoherenceSeal } from '../ledger';
 import { UD, type UD128x18 } from '../math';
@@ -28,7 +38,14 @@ export function snapshotJson(s: StateSnapshot): Record<string, unknown> {
     guidance: guidanceToJson(s.guidance),
     cir511: {
       consecutive: s.cir511.consecutive.toString(),
-      lastMetrics: metrics === null ? null : Object.fromEntries(Object.keys(metrics).sort().map((k) => [k, UD.format(metrics[k] as UD128x18)])),
+      lastMetrics:
+        metrics === null
+          ? null
+          : Object.fromEntries(
+              Object.keys(metrics)
+                .sort()
+                .map((k) => [k, UD.format(metrics[k] as UD128x18)]),
+            ),
     },
   };
 }
@@ -45,7 +62,16 @@ export function parseSnapshot(text: string): StateSnapshot {
   const lastMetrics =
     j.cir511.lastMetrics === null
       ? null
-      : Object.freeze(Object.fromEntries(Object.keys(j.cir511.lastMetrics).sort().map((k) => [k, UD.parse((j.cir511.lastMetrics as Record<string, string>)[k] as string)])));
+      : Object.freeze(
+          Object.fromEntries(
+            Object.keys(j.cir511.lastMetrics)
+              .sort()
+              .map((k) => [
+                k,
+                UD.parse((j.cir511.lastMetrics as Record<string, string>)[k] as string),
+              ]),
+          ),
+        );
   return Object.freeze({
     supply: amounts(j.supply),
     emission: Object.freeze({ day: BigInt(j.emission.day), minted: amounts(j.emission.minted) }),
@@ -77,12 +103,27 @@ export function bundleSummaryJson(r: BundleResult): Record<string, unknown> {
     rewards: {
       requested: amountsJson(r.rewards.requested),
       granted: amountsJson(r.rewards.granted),
-      clips: r.rewards.clips.map((c) => ({ token: c.token, requested: UD.format(c.requested), granted: UD.format(c.granted), reason: c.reason })),
+      clips: r.rewards.clips.map((c) => ({
+        token: c.token,
+        requested: UD.format(c.requested),
+        granted: UD.format(c.granted),
+        reason: c.reason,
+      })),
     },
-    allocations: r.allocations.map((a) => ({ address: a.address, token: a.token, amount: UD.format(a.amount) })),
+    allocations: r.allocations.map((a) => ({
+      address: a.address,
+      token: a.token,
+      amount: UD.format(a.amount),
+    })),
     toTreasury: amountsJson(r.toTreasury),
     fees: UD.format(r.fees),
-    dissonance: r.dissonance.map((d) => ({ metric: d.metric, previous: UD.format(d.previous), current: UD.format(d.current), deviation: UD.format(d.deviation), threshold: UD.format(d.threshold) })),
+    dissonance: r.dissonance.map((d) => ({
+      metric: d.metric,
+      previous: UD.format(d.previous),
+      current: UD.format(d.current),
+      deviation: UD.format(d.deviation),
+      threshold: UD.format(d.threshold),
+    })),
     opLogEntryCount: r.opLogEntryCount,
   };
 }
@@ -144,12 +185,25 @@ function recordContext(kind: 'halt' | 'resume'): SignatureContext {
 }
 
 function recordBytes(r: Omit<OperatorRecord, 'signature'>): Uint8Array {
-  return canonicalBytes({ kind: r.kind, cir: r.cir, reason: r.reason, evidence: r.evidence, height: r.height, timestamp: r.timestamp, signer: r.signer });
+  return canonicalBytes({
+    kind: r.kind,
+    cir: r.cir,
+    reason: r.reason,
+    evidence: r.evidence,
+    height: r.height,
+    timestamp: r.timestamp,
+    signer: r.signer,
+  });
 }
 
-export function signOperatorRecord(body: Omit<OperatorRecord, 'signature' | 'signer'>, key: KeyPair): OperatorRecord {
+export function signOperatorRecord(
+  body: Omit<OperatorRecord, 'signature' | 'signer'>,
+  key: KeyPair,
+): OperatorRecord {
   const unsigned = { ...body, signer: key.address };
-  const signature = bytesToHex(sign(key.secretKey, recordBytes(unsigned), recordContext(body.kind)));
+  const signature = bytesToHex(
+    sign(key.secretKey, recordBytes(unsigned), recordContext(body.kind)),
+  );
   return Object.freeze({ ...unsigned, signature });
 }
 
@@ -169,4 +223,14 @@ export function parseOperatorRecord(text: string): OperatorRecord {
     signer: String(j.signer),
     signature: String(j.signature),
   });
+}
+
+/** An account as stored: 18-decimal balances and the nonce. */
+export function accountJson(account: Account): Record<string, unknown> {
+  return { balances: amountsJson(account.balances), nonce: account.nonce.toString() };
+}
+
+export function parseAccount(text: string): Account {
+  const j = JSON.parse(text) as { balances: Record<string, string>; nonce: string };
+  return Object.freeze({ balances: amounts(j.balances), nonce: BigInt(j.nonce) });
 }

@@ -11,9 +11,28 @@ import { canonicalString } from '../codec';
 import { StoreError } from './errors';
 import { MIGRATIONS } from './store-schema';
 
-export type MempoolRow = { txHash: string; seq: number; sender: string; nonce: string; wire: string; receivedMs: number };
-export type CommittedTxRow = { txHash: string; height: number; idx: number; wire: string; receipt: string };
-export type RejectedRow = { txHash: string; code: string; reason: string; atMs: number; wire: string };
+export type MempoolRow = {
+  txHash: string;
+  seq: number;
+  sender: string;
+  nonce: string;
+  wire: string;
+  receivedMs: number;
+};
+export type CommittedTxRow = {
+  txHash: string;
+  height: number;
+  idx: number;
+  wire: string;
+  receipt: string;
+};
+export type RejectedRow = {
+  txHash: string;
+  code: string;
+  reason: string;
+  atMs: number;
+  wire: string;
+};
 export type BundleRow = {
   height: number;
   packet: string;
@@ -25,7 +44,13 @@ export type BundleRow = {
   summary: string;
   snapshot: string;
 };
-export type CoherenceRow = { height: number; entry: string; entryHash: string; seal: string; sealHash: string };
+export type CoherenceRow = {
+  height: number;
+  entry: string;
+  entryHash: string;
+  seal: string;
+  sealHash: string;
+};
 export type HaltRow = { id: number; kind: 'halt' | 'resume'; record: string; atHeight: number };
 
 /** Everything one bundle writes, committed atomically. */
@@ -88,7 +113,8 @@ export class NodeStore {
   /** Durably records acknowledged transactions (one fsync for the whole group). */
   insertMempool(rows: readonly MempoolRow[]): void {
     this.#db.transaction(() => {
-      for (const r of rows) this.#stmts.insertMempool.run(r.txHash, r.seq, r.sender, r.nonce, r.wire, r.receivedMs);
+      for (const r of rows)
+        this.#stmts.insertMempool.run(r.txHash, r.seq, r.sender, r.nonce, r.wire, r.receivedMs);
     })();
   }
 
@@ -116,7 +142,17 @@ export class NodeStore {
     const s = this.#stmts;
     this.#db.transaction(() => {
       const b = commit.bundle;
-      s.insertBundle.run(b.height, b.packet, b.packetHash, b.bundleHash, b.opLogHash, b.stateRoot, b.txCount, b.summary, b.snapshot);
+      s.insertBundle.run(
+        b.height,
+        b.packet,
+        b.packetHash,
+        b.bundleHash,
+        b.opLogHash,
+        b.stateRoot,
+        b.txCount,
+        b.summary,
+        b.snapshot,
+      );
       for (const t of commit.txs) {
         s.insertTx.run(t.txHash, t.height, t.idx, t.wire, t.receipt);
         s.deleteMempool.run(t.txHash);
@@ -126,7 +162,8 @@ export class NodeStore {
         s.insertAccountChange.run(b.height, a.address, a.account);
       }
       for (const k of commit.keyEntries) s.insertKeyEntry.run(k.sequence, k.entry, k.entryHash);
-      if (commit.keySeal !== null) s.insertKeySeal.run(b.height, commit.keySeal.seal, commit.keySeal.sealHash);
+      if (commit.keySeal !== null)
+        s.insertKeySeal.run(b.height, commit.keySeal.seal, commit.keySeal.sealHash);
       const c = commit.coherence;
       s.insertCoherence.run(c.height, c.entry, c.entryHash, c.seal, c.sealHash);
     })();
@@ -154,7 +191,15 @@ export class NodeStore {
 
   rejectedTx(txHash: string): RejectedRow | undefined {
     const row = this.#stmts.rejected.get(txHash) as Record<string, unknown> | undefined;
-    return row === undefined ? undefined : { txHash: String(row.tx_hash), code: String(row.code), reason: String(row.reason), atMs: Number(row.at_ms), wire: String(row.wire) };
+    return row === undefined
+      ? undefined
+      : {
+          txHash: String(row.tx_hash),
+          code: String(row.code),
+          reason: String(row.reason),
+          atMs: Number(row.at_ms),
+          wire: String(row.wire),
+        };
   }
 
   mempoolTx(txHash: string): MempoolRow | undefined {
@@ -169,7 +214,9 @@ export class NodeStore {
 
   /** Coherence rows in [from, to], ascending. */
   coherenceRange(from: number, to: number): CoherenceRow[] {
-    return (this.#stmts.coherenceRange.all(from, to) as Record<string, unknown>[]).map(coherenceRow);
+    return (this.#stmts.coherenceRange.all(from, to) as Record<string, unknown>[]).map(
+      coherenceRow,
+    );
   }
 
   allAccounts(): { address: string; account: string }[] {
@@ -194,7 +241,9 @@ export class NodeStore {
 
   latestKeySeal(): { height: number; seal: string; sealHash: string } | undefined {
     const row = this.#stmts.latestKeySeal.get() as Record<string, unknown> | undefined;
-    return row === undefined ? undefined : { height: Number(row.height), seal: String(row.seal), sealHash: String(row.seal_hash) };
+    return row === undefined
+      ? undefined
+      : { height: Number(row.height), seal: String(row.seal), sealHash: String(row.seal_hash) };
   }
 
   insertHalt(kind: 'halt' | 'resume', record: string, atHeight: number): void {
@@ -204,7 +253,14 @@ export class NodeStore {
   /** The most recent halt or resume record. */
   lastHaltRecord(): HaltRow | undefined {
     const row = this.#stmts.lastHalt.get() as Record<string, unknown> | undefined;
-    return row === undefined ? undefined : { id: Number(row.id), kind: row.kind as 'halt' | 'resume', record: String(row.record), atHeight: Number(row.at_height) };
+    return row === undefined
+      ? undefined
+      : {
+          id: Number(row.id),
+          kind: row.kind as 'halt' | 'resume',
+          record: String(row.record),
+          atHeight: Number(row.at_height),
+        };
   }
 
   /** Runs `fn` inside one SQLite transaction (for tests that tamper with rows). */
@@ -216,7 +272,10 @@ export class NodeStore {
 function migrate(db: Database.Database): void {
   const version = db.pragma('user_version', { simple: true }) as number;
   if (version > MIGRATIONS.length) {
-    throw new StoreError('the store was written by a newer QFS', { version, supported: MIGRATIONS.length });
+    throw new StoreError('the store was written by a newer QFS', {
+      version,
+      supported: MIGRATIONS.length,
+    });
   }
   for (let v = version; v < MIGRATIONS.length; v++) {
     db.transaction(() => {
@@ -229,31 +288,47 @@ function migrate(db: Database.Database): void {
 function prepare(db: Database.Database) {
   return {
     getMeta: db.prepare('SELECT value FROM meta WHERE key = ?'),
-    setMeta: db.prepare('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value'),
-    insertMempool: db.prepare('INSERT OR IGNORE INTO mempool (tx_hash, seq, sender, nonce, wire, received_ms) VALUES (?, ?, ?, ?, ?, ?)'),
+    setMeta: db.prepare(
+      'INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value',
+    ),
+    insertMempool: db.prepare(
+      'INSERT OR IGNORE INTO mempool (tx_hash, seq, sender, nonce, wire, received_ms) VALUES (?, ?, ?, ?, ?, ?)',
+    ),
     loadMempool: db.prepare('SELECT * FROM mempool ORDER BY seq'),
     mempoolTx: db.prepare('SELECT * FROM mempool WHERE tx_hash = ?'),
     maxSeq: db.prepare('SELECT MAX(seq) AS seq FROM mempool'),
     deleteMempool: db.prepare('DELETE FROM mempool WHERE tx_hash = ?'),
-    insertRejected: db.prepare('INSERT OR IGNORE INTO rejected (tx_hash, code, reason, at_ms, wire) VALUES (?, ?, ?, ?, ?)'),
+    insertRejected: db.prepare(
+      'INSERT OR IGNORE INTO rejected (tx_hash, code, reason, at_ms, wire) VALUES (?, ?, ?, ?, ?)',
+    ),
     rejected: db.prepare('SELECT * FROM rejected WHERE tx_hash = ?'),
     insertBundle: db.prepare(
       'INSERT INTO bundles (height, packet, packet_hash, bundle_hash, op_log_hash, state_root, tx_count, summary, snapshot) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
     ),
-    insertTx: db.prepare('INSERT INTO txs (tx_hash, height, idx, wire, receipt) VALUES (?, ?, ?, ?, ?)'),
+    insertTx: db.prepare(
+      'INSERT INTO txs (tx_hash, height, idx, wire, receipt) VALUES (?, ?, ?, ?, ?)',
+    ),
     upsertAccount: db.prepare(
       'INSERT INTO accounts (address, account, height) VALUES (?, ?, ?) ON CONFLICT (address) DO UPDATE SET account = excluded.account, height = excluded.height',
     ),
-    insertAccountChange: db.prepare('INSERT INTO account_changes (height, address, account) VALUES (?, ?, ?)'),
-    insertKeyEntry: db.prepare('INSERT INTO key_entries (sequence, entry, entry_hash) VALUES (?, ?, ?)'),
+    insertAccountChange: db.prepare(
+      'INSERT INTO account_changes (height, address, account) VALUES (?, ?, ?)',
+    ),
+    insertKeyEntry: db.prepare(
+      'INSERT INTO key_entries (sequence, entry, entry_hash) VALUES (?, ?, ?)',
+    ),
     insertKeySeal: db.prepare('INSERT INTO key_seals (height, seal, seal_hash) VALUES (?, ?, ?)'),
-    insertCoherence: db.prepare('INSERT INTO coherence (height, entry, entry_hash, seal, seal_hash) VALUES (?, ?, ?, ?, ?)'),
+    insertCoherence: db.prepare(
+      'INSERT INTO coherence (height, entry, entry_hash, seal, seal_hash) VALUES (?, ?, ?, ?, ?)',
+    ),
     head: db.prepare('SELECT MAX(height) AS height FROM bundles'),
     bundle: db.prepare('SELECT * FROM bundles WHERE height = ?'),
     bundleTxs: db.prepare('SELECT * FROM txs WHERE height = ? ORDER BY idx'),
     tx: db.prepare('SELECT * FROM txs WHERE tx_hash = ?'),
     coherence: db.prepare('SELECT * FROM coherence WHERE height = ?'),
-    coherenceRange: db.prepare('SELECT * FROM coherence WHERE height BETWEEN ? AND ? ORDER BY height'),
+    coherenceRange: db.prepare(
+      'SELECT * FROM coherence WHERE height BETWEEN ? AND ? ORDER BY height',
+    ),
     accounts: db.prepare('SELECT address, account FROM accounts ORDER BY address'),
     account: db.prepare('SELECT account FROM accounts WHERE address = ?'),
     keyEntries: db.prepare('SELECT * FROM key_entries ORDER BY sequence'),

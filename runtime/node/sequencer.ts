@@ -1,0 +1,690 @@
+/**
+ * The sequencer: the one object that owns the node's mutable state. It admits transactions
+ * (parse, limits, key status, nonce window, signature through the worker pool, durable group
+ * acknowledgement), produces bundles (select, stamp, DRV packet, executeBundle, seal, commit in one
+ * storage transaction, then announce), and halts (CIR-302/412) instead of continuing in a broken
+ * state. DESIGN.md §3, §4 Storage and Halts; issue 6.
+ * @module
+ */
+import { EventEmitter } from 'node:events';
+import { hexToBytes } from '../codec';
+import {
+  SignatureContext,
+  verify,
+  type KeyPair,
+  type VerifyItem,
+  type VerifyPool,
+} from '../crypto';
+import {
+  executeBundle,
+  getAccount,
+  loadGenesis,
+  parseTx,
+  txSigningBytes,
+  type BundleResult,
+  type EngineState,
+  type Receipt,
+  type SignedTx,
+} from '../engine';
+import { isCodedError } from '../errors';
+import { isHalt, type HaltEvidence } from '../guard';
+import {
+  appendCoherenceEntry,
+  coherenceSealHash,
+  createCoherenceSeal,
+  createKeySeal,
+  createPacket,
+  computePayloadHash,
+  keyLedgerView,
+  keySealHash,
+  packetHash,
+  signPacket,
+  type CoherenceEntry,
+  type KeyLedgerEntry,
+} from '../ledger';
+import { Batcher } from './batcher';
+import type { Clock, EntropySource } from './clock';
+import { MempoolFullError, NodeHaltedError, TxRefusedError } from './errors';
+import { Mempool, type MempoolEntry } from './mempool';
+import {
+  accountJson,
+  bundleSummaryJson,
+  parseOperatorRecord,
+  signOperatorRecord,
+  snapshotJson,
+  type OperatorRecord,
+} from './records';
+import { loadState, storedGenesis } from './state-loader';
+import { toText, type NodeStore } from './store';
+
+export type NodeLimits = {
+  /** Transactions per bundle. */
+  readonly bundleSizeMax: number;
+  /** A bundle closes at most this long after the first waiting transaction. */
+  readonly bundleIntervalMs: number;
+  readonly mempoolCapacity: number;
+  /** Pending transactions per sender (also the nonce window ahead of the committed nonce). */
+  readonly mempoolPerSenderMax: number;
+  /** A pending transaction that cannot be bundled (nonce gap) is rejected after this long. */
+  readonly mempoolTtlMs: number;
+  /** Group acknowledgement: one fsync per this many transactions or this many ms. */
+  readonly ackBatchItems: number;
+  readonly ackBatchDelayMs: number;
+};
+
+export const DEFAULT_LIMITS: NodeLimits = Object.freeze({
+  bundleSizeMax: 1000,
+  bundleIntervalMs: 250,
+  mempoolCapacity: 50_000,
+  mempoolPerSenderMax: 256,
+  mempoolTtlMs: 10 * 60_000,
+  ackBatchItems: 256,
+  ackBatchDelayMs: 2,
+});
+
+export type Logger = {
+  info(obj: object, msg?: string): void;
+  warn(obj: object, msg?: string): void;
+  error(obj: object, msg?: string): void;
+};
+
+export type SequencerOptions = {
+  readonly store: NodeStore;
+  readonly key: KeyPair;
+  readonly clock: Clock;
+  readonly entropy: EntropySource;
+  /** Verification pool; without one, signatures are verified on the calling thread. */
+  readonly pool?: VerifyPool;
+  readonly limits?: Partial<NodeLimits>;
+  readonly log: Logger;
+};
+
+/** What a submission returns: the hash and where the transaction stands. */
+export type SubmitResult = {
+  readonly txHash: string;
+  readonly status: TxStatus['status'];
+  readonly duplicate: boolean;
+};
+
+export type TxStatus =
+  | { readonly status: 'pending'; readonly txHash: string }
+  | {
+      readonly status: 'committed';
+      readonly txHash: string;
+      readonly height: number;
+      readonly index: number;
+      readonly receipt: Receipt;
+    }
+  | {
+      readonly status: 'rejected';
+      readonly txHash: string;
+      readonly code: string;
+      readonly reason: string;
+    };
+
+/** Events: 'bundle' (BundleResult) after a commit, 'halt' (OperatorRecord) when production stops. */
+export class Sequencer extends EventEmitter {
+  readonly store: NodeStore;
+  readonly key: KeyPair;
+  readonly limits: NodeLimits;
+  #state: EngineState;
+  #coherenceHead: CoherenceEntry | null;
+  #lastSealHash: string;
+  #keyEntries: KeyLedgerEntry[];
+  #halt: OperatorRecord | null;
+  #seq: number;
+  readonly #mempool: Mempool;
+  readonly #preverified = new Set<string>();
+  readonly #reserved = new Set<string>();
+  readonly #inflight = new Map<string, Promise<SubmitResult>>();
+  readonly #opts: SequencerOptions;
+  readonly #ack: Batcher<MempoolEntry, void>;
+  readonly #verifier: Batcher<VerifyItem, boolean>;
+  #timer: NodeJS.Timeout | null = null;
+  #firstWaitingMs: number | null = null;
+  #producing = false;
+
+  private constructor(
+    opts: SequencerOptions,
+    loaded: {
+      state: EngineState;
+      coherenceHead: CoherenceEntry | null;
+      lastSealHash: string;
+      keyEntries: readonly KeyLedgerEntry[];
+    },
+  ) {
+    super();
+    this.#opts = opts;
+    this.store = opts.store;
+    this.key = opts.key;
+    this.limits = Object.freeze({ ...DEFAULT_LIMITS, ...opts.limits });
+    this.#state = loaded.state;
+    this.#coherenceHead = loaded.coherenceHead;
+    this.#lastSealHash = loaded.lastSealHash;
+    this.#keyEntries = [...loaded.keyEntries];
+    this.#mempool = new Mempool(this.limits.mempoolCapacity, this.limits.mempoolPerSenderMax);
+    this.#seq = this.store.maxMempoolSeq();
+    const last = this.store.lastHaltRecord();
+    this.#halt =
+      last !== undefined && last.kind === 'halt' ? parseOperatorRecord(last.record) : null;
+    this.#ack = new Batcher(
+      (entries) => this.#persistAcks(entries),
+      this.limits.ackBatchItems,
+      this.limits.ackBatchDelayMs,
+    );
+    this.#verifier = new Batcher((items) => this.#verifyItems(items), 64, 1);
+  }
+
+  /**
+   * Opens the sequencer on a store: rebuilds and checks the state (CIR-412 on any mismatch),
+   * reloads and re-verifies the mempool, and restores a persisted halt.
+   */
+  static async open(opts: SequencerOptions): Promise<Sequencer> {
+    const result = loadState(opts.store);
+    if (!result.ok) {
+      const seq = new Sequencer(opts, {
+        state: stateForHalt(opts.store),
+        coherenceHead: null,
+        lastSealHash: '',
+        keyEntries: [],
+      });
+      seq.halt(412, result.reason, result.evidence);
+      return seq;
+    }
+    const seq = new Sequencer(opts, result.loaded);
+    await seq.#reloadMempool();
+    return seq;
+  }
+
+  get state(): EngineState {
+    return this.#state;
+  }
+
+  get halted(): OperatorRecord | null {
+    return this.#halt;
+  }
+
+  get mempoolSize(): number {
+    return this.#mempool.size;
+  }
+
+  get coherenceHead(): CoherenceEntry | null {
+    return this.#coherenceHead;
+  }
+
+  get lastSealHash(): string {
+    return this.#lastSealHash;
+  }
+
+  get keyEntries(): readonly KeyLedgerEntry[] {
+    return this.#keyEntries;
+  }
+
+  /** Starts the bundle loop. */
+  start(): void {
+    if (this.#timer !== null) return;
+    const tick = Math.max(5, Math.min(50, Math.floor(this.limits.bundleIntervalMs / 4)));
+    this.#timer = setInterval(() => this.#maybeProduce(), tick);
+    this.#timer.unref();
+  }
+
+  /** Stops the loop; a bundle being produced finishes first (production is synchronous). */
+  stop(): void {
+    if (this.#timer !== null) clearInterval(this.#timer);
+    this.#timer = null;
+    this.#ack.flush();
+  }
+
+  /**
+   * Admits a transaction. Resolves once it is durably stored (then it ends committed or rejected
+   * with a recorded reason, whatever happens to the process). Duplicates get the same answer.
+   * @throws {TxMalformedError} {TxRefusedError} {MempoolFullError} {NodeHaltedError}
+   */
+  async submit(wire: unknown): Promise<SubmitResult> {
+    const tx = parseTx(wire);
+    const known = this.txStatus(tx.hash);
+    if (known !== null) return { txHash: tx.hash, status: known.status, duplicate: true };
+    const flying = this.#inflight.get(tx.hash);
+    if (flying !== undefined) return flying.then((r) => ({ ...r, duplicate: true }));
+    const promise = this.#admit(tx);
+    this.#inflight.set(tx.hash, promise);
+    try {
+      return await promise;
+    } finally {
+      this.#inflight.delete(tx.hash);
+    }
+  }
+
+  async #admit(tx: SignedTx): Promise<SubmitResult> {
+    if (this.#halt !== null)
+      throw new NodeHaltedError({ cir: this.#halt.cir, reason: this.#halt.reason });
+    const publicKey = this.#checkAdmission(tx);
+    const slot = `${tx.from.toLowerCase()}:${tx.nonce}`;
+    this.#reserved.add(slot);
+    try {
+      const valid = await this.#verifier.add({
+        publicKey: hexToBytes(publicKey),
+        message: txSigningBytes(tx),
+        signature: hexToBytes(tx.signature),
+        context: SignatureContext.TX,
+      });
+      if (!valid)
+        throw new TxRefusedError(
+          'TX_BAD_SIGNATURE',
+          'the signature does not verify with the sender key',
+          { txHash: tx.hash, from: tx.from },
+        );
+      const entry: MempoolEntry = {
+        tx,
+        wire: toText(wireOf(tx)),
+        seq: ++this.#seq,
+        receivedMs: Number(this.#opts.clock.nowMs()),
+      };
+      await this.#ack.add(entry);
+      this.#mempool.add(entry);
+      this.#preverified.add(tx.hash);
+      if (this.#firstWaitingMs === null) this.#firstWaitingMs = entry.receivedMs;
+      if (this.#mempool.size >= this.limits.bundleSizeMax) setImmediate(() => this.#maybeProduce());
+      return { txHash: tx.hash, status: 'pending', duplicate: false };
+    } finally {
+      this.#reserved.delete(slot);
+    }
+  }
+
+  /** Checks chain, sender key, nonce window and capacity; returns the key to verify with. */
+  #checkAdmission(tx: SignedTx): string {
+    const state = this.#state;
+    if (tx.chainId !== state.chainId)
+      throw new TxRefusedError('TX_WRONG_CHAIN', 'transaction for another chain', {
+        expected: state.chainId,
+        actual: tx.chainId,
+      });
+    let publicKey: string;
+    if (tx.body.type === 'key' && tx.body.event.type === 'register') {
+      publicKey = tx.body.event.data.publicKey ?? '';
+    } else {
+      const record = keyLedgerView(state.keys).getKey(tx.from);
+      if (record === undefined)
+        throw new TxRefusedError('TX_UNKNOWN_SENDER', 'the sender is not in the KeyLedger', {
+          from: tx.from,
+        });
+      if (record.status !== 'active')
+        throw new TxRefusedError('TX_SENDER_INACTIVE', `the sender key is ${record.status}`, {
+          from: tx.from,
+          status: record.status,
+        });
+      publicKey = record.publicKey;
+    }
+    const committed = this.#nonceOf(tx.from);
+    const windowMax = committed + BigInt(this.limits.mempoolPerSenderMax);
+    if (tx.nonce <= committed || tx.nonce > windowMax) {
+      throw new TxRefusedError(
+        'TX_BAD_NONCE',
+        `nonce must lie in [${committed + 1n}, ${windowMax}]`,
+        { from: tx.from, nonce: tx.nonce, committed },
+      );
+    }
+    const slot = `${tx.from.toLowerCase()}:${tx.nonce}`;
+    if (this.#mempool.bySenderNonce(tx.from, tx.nonce) !== undefined || this.#reserved.has(slot)) {
+      throw new TxRefusedError('TX_BAD_NONCE', 'another pending transaction has this nonce', {
+        from: tx.from,
+        nonce: tx.nonce,
+      });
+    }
+    if (this.#mempool.size + this.#reserved.size >= this.limits.mempoolCapacity)
+      throw new MempoolFullError({ capacity: this.limits.mempoolCapacity });
+    if (this.#mempool.senderCount(tx.from) >= this.limits.mempoolPerSenderMax) {
+      throw new MempoolFullError({ from: tx.from, perSenderMax: this.limits.mempoolPerSenderMax });
+    }
+    return publicKey;
+  }
+
+  #nonceOf(address: string): bigint {
+    return getAccountNonce(this.#state, address);
+  }
+
+  async #verifyItems(items: readonly VerifyItem[]): Promise<boolean[]> {
+    const pool = this.#opts.pool;
+    if (pool !== undefined) return pool.verifyBatch(items);
+    return items.map((i) => verify(i.publicKey, i.message, i.signature, i.context));
+  }
+
+  #persistAcks(entries: readonly MempoolEntry[]): void[] {
+    this.store.insertMempool(
+      entries.map((e) => ({
+        txHash: e.tx.hash,
+        seq: e.seq,
+        sender: e.tx.from,
+        nonce: e.tx.nonce.toString(),
+        wire: e.wire,
+        receivedMs: e.receivedMs,
+      })),
+    );
+    return entries.map(() => undefined);
+  }
+
+  async #reloadMempool(): Promise<void> {
+    const rows = this.store.loadMempool();
+    if (rows.length === 0) return;
+    const txs = rows.map((r) => parseTx(JSON.parse(r.wire)));
+    const items: VerifyItem[] = [];
+    const keep: number[] = [];
+    txs.forEach((tx, i) => {
+      const key =
+        tx.body.type === 'key' && tx.body.event.type === 'register'
+          ? tx.body.event.data.publicKey
+          : keyLedgerView(this.#state.keys).getKey(tx.from)?.publicKey;
+      if (key === undefined) return; // bundled later, fails there with a recorded receipt
+      items.push({
+        publicKey: hexToBytes(key),
+        message: txSigningBytes(tx),
+        signature: hexToBytes(tx.signature),
+        context: SignatureContext.TX,
+      });
+      keep.push(i);
+    });
+    const verdicts = await this.#verifyItems(items);
+    keep.forEach((i, k) => {
+      if (verdicts[k] === true) this.#preverified.add((txs[i] as SignedTx).hash);
+    });
+    rows.forEach((r, i) =>
+      this.#mempool.add({
+        tx: txs[i] as SignedTx,
+        wire: r.wire,
+        seq: r.seq,
+        receivedMs: r.receivedMs,
+      }),
+    );
+    this.#firstWaitingMs = rows[0]?.receivedMs ?? null;
+    this.#opts.log.info({ pending: rows.length }, 'mempool reloaded');
+  }
+
+  #maybeProduce(): void {
+    if (this.#producing || this.#halt !== null || this.#mempool.size === 0) return;
+    const now = Number(this.#opts.clock.nowMs());
+    const due =
+      this.#firstWaitingMs !== null && now - this.#firstWaitingMs >= this.limits.bundleIntervalMs;
+    if (!due && this.#mempool.size < this.limits.bundleSizeMax) return;
+    this.produceBundle();
+    this.#expireStale(now);
+  }
+
+  /**
+   * Produces, seals and commits one bundle from the mempool now. Returns null when there is
+   * nothing to bundle or the sequencer is halted (or halts while producing).
+   */
+  produceBundle(): BundleResult | null {
+    if (this.#halt !== null || this.#producing) return null;
+    this.#producing = true;
+    try {
+      return this.#produce();
+    } finally {
+      this.#producing = false;
+    }
+  }
+
+  #produce(): BundleResult | null {
+    const state = this.#state;
+    const entries = this.#mempool.select(
+      this.limits.bundleSizeMax,
+      (sender) => getAccountNonce(state, sender) + 1n,
+    );
+    if (entries.length === 0) {
+      this.#firstWaitingMs = null;
+      return null;
+    }
+    if (!keyLedgerView(state.keys).hasCapability(this.key.address, 'sequencer')) {
+      this.halt(302, 'the sequencer key does not hold the sequencer capability', {
+        key: this.key.address,
+      });
+      return null;
+    }
+    const txs = entries.map((e) => e.tx);
+    const last = state.lastPacket?.ttsTimestamp ?? state.genesisTime;
+    const now = this.#opts.clock.nowMs();
+    const ttsTimestamp = now > last ? now : last + 1n; // strictly increasing even if the clock steps back
+    const { seed, entropy } = this.#opts.entropy(this.#lastSealHash);
+    const packet = signPacket(
+      createPacket({
+        chainId: state.chainId,
+        previous: state.lastPacket,
+        ttsTimestamp,
+        seed,
+        payloadHash: computePayloadHash(
+          txs.map((t) => t.hash),
+          [],
+        ),
+        entropy,
+      }),
+      this.key,
+    );
+    let result: BundleResult;
+    try {
+      result = executeBundle(state, { packet, txs }, { preverified: this.#preverified });
+    } catch (err) {
+      if (isHalt(err)) this.halt(err.cir, err.reason, err.evidence);
+      else if (isCodedError(err))
+        this.halt(302, `bundle failed: ${err.code}`, { code: err.code, message: err.message });
+      else throw err;
+      return null;
+    }
+    this.#commit(result, entries);
+    return result;
+  }
+
+  #commit(result: BundleResult, entries: readonly MempoolEntry[]): void {
+    const packet = result.state.lastPacket;
+    if (packet === null) throw new Error('a committed state has a packet');
+    const entry = appendCoherenceEntry(this.#coherenceHead, {
+      chainId: result.state.chainId,
+      timestamp: packet.ttsTimestamp,
+      packetHash: result.packetHash,
+      bundleHash: result.bundleHash,
+      opLogHash: result.opLogHash,
+      stateRoot: result.stateRoot,
+      keyLedgerHead: result.state.keys.headHash,
+    });
+    const seal = createCoherenceSeal(
+      entry,
+      {
+        timestamp: packet.ttsTimestamp,
+        quantumMetadata: { seed: packet.seed, entropySource: packet.entropy.source },
+      },
+      this.key,
+    );
+    const keyEntries = [...this.#keyEntries, ...result.keyEntries];
+    const keySeal =
+      result.keyEntries.length === 0
+        ? null
+        : createKeySeal(
+            keyEntries,
+            keyLedgerView(result.state.keys),
+            { timestamp: packet.ttsTimestamp },
+            this.key,
+          );
+    const height = Number(result.height);
+    this.store.commitBundle({
+      bundle: {
+        height,
+        packet: toText(packet),
+        packetHash: result.packetHash,
+        bundleHash: result.bundleHash,
+        opLogHash: result.opLogHash,
+        stateRoot: result.stateRoot,
+        txCount: entries.length,
+        summary: toText(bundleSummaryJson(result)),
+        snapshot: toText(snapshotJson(result.state)),
+      },
+      txs: entries.map((e, i) => ({
+        txHash: e.tx.hash,
+        height,
+        idx: i,
+        wire: e.wire,
+        receipt: toText(receiptJson(result.receipts[i] as Receipt)),
+      })),
+      accounts: result.changedAccounts.map((c) => ({
+        address: c.address,
+        account: toText(accountJson(c.account)),
+      })),
+      keyEntries: result.keyEntries.map((k) => ({
+        sequence: Number(k.sequence),
+        entry: toText(k),
+        entryHash: k.entryHash,
+      })),
+      keySeal: keySeal === null ? null : { seal: toText(keySeal), sealHash: keySealHash(keySeal) },
+      coherence: {
+        height,
+        entry: toText(entry),
+        entryHash: entry.entryHash,
+        seal: toText(seal),
+        sealHash: coherenceSealHash(seal),
+      },
+    });
+    // Durable: only now does the in-memory state move and the bundle get announced.
+    this.#state = result.state;
+    this.#coherenceHead = entry;
+    this.#lastSealHash = coherenceSealHash(seal);
+    this.#keyEntries = keyEntries;
+    for (const e of entries) {
+      this.#mempool.remove(e.tx.hash);
+      this.#preverified.delete(e.tx.hash);
+    }
+    this.#firstWaitingMs = this.#mempool.size === 0 ? null : Number(this.#opts.clock.nowMs());
+    this.#opts.log.info(
+      { height, txs: entries.length, stateRoot: result.stateRoot, packetHash: packetHash(packet) },
+      'bundle committed',
+    );
+    this.emit('bundle', result);
+  }
+
+  /** Rejects, with a recorded reason, pending transactions that have waited past the TTL with a nonce gap. */
+  #expireStale(now: number): void {
+    const stale = this.#mempool.stale(
+      now - this.limits.mempoolTtlMs,
+      (sender) => getAccountNonce(this.#state, sender) + 1n,
+    );
+    if (stale.length === 0) return;
+    this.store.rejectMempool(
+      stale.map((e) => ({
+        txHash: e.tx.hash,
+        code: 'TX_EXPIRED',
+        reason: `not bundleable within ${this.limits.mempoolTtlMs} ms (nonce gap)`,
+        atMs: now,
+        wire: e.wire,
+      })),
+    );
+    for (const e of stale) {
+      this.#mempool.remove(e.tx.hash);
+      this.#preverified.delete(e.tx.hash);
+    }
+  }
+
+  /** Stops production with a persisted, signed halt record (idempotent while halted). */
+  halt(cir: number, reason: string, evidence: HaltEvidence): OperatorRecord {
+    if (this.#halt !== null) return this.#halt;
+    const record = signOperatorRecord(
+      {
+        kind: 'halt',
+        cir,
+        reason,
+        evidence,
+        height: this.#state.height,
+        timestamp: this.#opts.clock.nowMs(),
+      },
+      this.key,
+    );
+    this.store.insertHalt('halt', toText(record), Number(this.#state.height));
+    this.#halt = record;
+    this.#opts.log.error({ cir, reason, evidence }, `CIR-${cir} halt`);
+    this.emit('halt', record);
+    return record;
+  }
+
+  /** Clears a halt with a signed, recorded resume entry (operator command). */
+  resume(reason: string): OperatorRecord {
+    const halt = this.#halt;
+    if (halt === null) throw new Error('the sequencer is not halted');
+    const record = signOperatorRecord(
+      {
+        kind: 'resume',
+        cir: halt.cir,
+        reason,
+        evidence: { haltReason: halt.reason },
+        height: this.#state.height,
+        timestamp: this.#opts.clock.nowMs(),
+      },
+      this.key,
+    );
+    this.store.insertHalt('resume', toText(record), Number(this.#state.height));
+    this.#halt = null;
+    this.#opts.log.warn({ reason, cleared: halt.cir }, 'halt cleared by operator');
+    return record;
+  }
+
+  /** Where a transaction stands, or null if unknown. */
+  txStatus(txHash: string): TxStatus | null {
+    if (this.#mempool.has(txHash)) return { status: 'pending', txHash };
+    const committed = this.store.committedTx(txHash);
+    if (committed !== undefined) {
+      return {
+        status: 'committed',
+        txHash,
+        height: committed.height,
+        index: committed.idx,
+        receipt: parseReceipt(committed.receipt, txHash, committed.idx),
+      };
+    }
+    const rejected = this.store.rejectedTx(txHash);
+    if (rejected !== undefined)
+      return { status: 'rejected', txHash, code: rejected.code, reason: rejected.reason };
+    if (this.store.mempoolTx(txHash) !== undefined) return { status: 'pending', txHash };
+    return null;
+  }
+}
+
+function getAccountNonce(state: EngineState, address: string): bigint {
+  return getAccount(state.accounts, address)?.nonce ?? 0n;
+}
+
+function wireOf(tx: SignedTx): Record<string, unknown> {
+  return {
+    chainId: tx.chainId,
+    from: tx.from,
+    nonce: tx.nonce.toString(),
+    body: tx.wireBody,
+    signature: tx.signature,
+  };
+}
+
+export function receiptJson(r: Receipt): Record<string, unknown> {
+  return {
+    txHash: r.txHash,
+    index: r.index,
+    status: r.status,
+    ...(r.code === undefined ? {} : { code: r.code }),
+    ...(r.reason === undefined ? {} : { reason: r.reason }),
+    ...(r.fee === undefined ? {} : { fee: r.fee.toString() }),
+  };
+}
+
+function parseReceipt(text: string, txHash: string, index: number): Receipt {
+  const j = JSON.parse(text) as {
+    status: 'ok' | 'failed';
+    code?: string;
+    reason?: string;
+    fee?: string;
+  };
+  return Object.freeze({
+    txHash,
+    index,
+    status: j.status,
+    ...(j.code === undefined ? {} : { code: j.code }),
+    ...(j.reason === undefined ? {} : { reason: j.reason }),
+    ...(j.fee === undefined ? {} : { fee: BigInt(j.fee) as never }),
+  });
+}
+
+/** A minimal state for a quarantined node that could not load its ledger (reads only). */
+function stateForHalt(store: NodeStore): EngineState {
+  return loadGenesis(storedGenesis(store)).state;
+}
