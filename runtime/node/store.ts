@@ -227,6 +227,32 @@ export class NodeStore {
     return (this.#stmts.account.get(address) as { account: string } | undefined)?.account;
   }
 
+  /** The account at `address` as of the end of bundle `height` (undefined: never changed by then). */
+  accountAt(address: string, height: number): string | undefined {
+    return (this.#stmts.accountAt.get(address, height) as { account: string } | undefined)?.account;
+  }
+
+  /** Addresses some bundle in [from, to] changed, sorted. */
+  changedAddresses(from: number, to: number): string[] {
+    return (this.#stmts.changedAddresses.all(from, to) as { address: string }[]).map(
+      (r) => r.address,
+    );
+  }
+
+  /** Key seals committed with bundles in [from, to], by bundle height. */
+  keySealsIn(from: number, to: number): { height: number; seal: string; sealHash: string }[] {
+    return (this.#stmts.keySealsIn.all(from, to) as Record<string, unknown>[]).map((r) => ({
+      height: Number(r.height),
+      seal: String(r.seal),
+      sealHash: String(r.seal_hash),
+    }));
+  }
+
+  /** Number of key seals committed with bundles up to `height` (their ordinal on the anchor's Key chain). */
+  keySealCountUpTo(height: number): number {
+    return (this.#stmts.keySealCount.get(height) as { n: number }).n;
+  }
+
   keyEntries(): { sequence: number; entry: string; entryHash: string }[] {
     return (this.#stmts.keyEntries.all() as Record<string, unknown>[]).map((r) => ({
       sequence: Number(r.sequence),
@@ -332,6 +358,14 @@ function prepare(db: Database.Database) {
     accounts: db.prepare('SELECT address, account FROM accounts ORDER BY address'),
     account: db.prepare('SELECT account FROM accounts WHERE address = ?'),
     keyEntries: db.prepare('SELECT * FROM key_entries ORDER BY sequence'),
+    accountAt: db.prepare(
+      'SELECT account FROM account_changes WHERE address = ? AND height <= ? ORDER BY height DESC LIMIT 1',
+    ),
+    changedAddresses: db.prepare(
+      'SELECT DISTINCT address FROM account_changes WHERE height BETWEEN ? AND ? ORDER BY address',
+    ),
+    keySealsIn: db.prepare('SELECT * FROM key_seals WHERE height BETWEEN ? AND ? ORDER BY height'),
+    keySealCount: db.prepare('SELECT COUNT(*) AS n FROM key_seals WHERE height <= ?'),
     latestKeySeal: db.prepare('SELECT * FROM key_seals ORDER BY height DESC LIMIT 1'),
     insertHalt: db.prepare('INSERT INTO halts (kind, record, at_height) VALUES (?, ?, ?)'),
     lastHalt: db.prepare('SELECT * FROM halts ORDER BY id DESC LIMIT 1'),

@@ -1,0 +1,155 @@
+/**
+ * The data directory of a sequencer: what `qfs init` creates and `qfs start` reads.
+ *
+ *   D/config.json     node settings (listen address, bundle and mempool limits, verification)
+ *   D/genesis.json    the genesis document (the store keeps the canonical copy)
+ *   D/keys/*.key      encrypted ML-DSA-87 keys: sequencer, oracle, admin, and demo accounts
+ *   D/qfs.db          the SQLite store (WAL)
+ * @module
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { canonicalString } from '../codec';
+import { createKeyFile, decryptKey, readKeyFile, writeKeyFile, type KeyPair } from '../crypto';
+import { loadGenesis } from '../engine';
+import { devnetGenesis } from '../sdk/devnet';
+import { ConfigError } from './config-errors';
+import { DEFAULT_LIMITS, type NodeLimits } from './sequencer';
+import { NodeStore } from './store';
+
+export type NodeConfig = NodeLimits & {
+  readonly host: string;
+  readonly port: number;
+  /** Verification threads (0 = one per core). */
+  readonly verifyThreads: number;
+  readonly verifyBackend: 'auto' | 'native' | 'noble';
+  /** How often the watchdog re-measures the code (ms; 0 disables). */
+  readonly watchdogIntervalMs: number;
+  /** Requests per minute per client address. */
+  readonly rateLimitPerMinute: number;
+};
+
+/** The default API port of a sequencer node. */
+export const DEFAULT_PORT = 7545;
+
+export const DEFAULT_CONFIG: NodeConfig = Object.freeze({
+  ...DEFAULT_LIMITS,
+  host: '127.0.0.1',
+  port: DEFAULT_PORT,
+  verifyThreads: 0,
+  verifyBackend: 'auto',
+  watchdogIntervalMs: 60_000,
+  rateLimitPerMinute: 600_000,
+});
+
+export const DEMO_ACCOUNTS = Object.freeze(['alice', 'bob', 'carol']);
+
+export function paths(dir: string) {
+  return {
+    config: path.join(dir, 'config.json'),
+    genesis: path.join(dir, 'genesis.json'),
+    keys: path.join(dir, 'keys'),
+    key: (name: string) => path.join(dir, 'keys', `${name}.key`),
+    db: path.join(dir, 'qfs.db'),
+  };
+}
+
+/** Reads config.json over the defaults; unknown fields and wrong types are errors. */
+export function readConfig(dir: string): NodeConfig {
+  const file = paths(dir).config;
+  if (!fs.existsSync(file)) return DEFAULT_CONFIG;
+  const raw = JSON.parse(fs.readFileSync(file, 'utf8')) as Record<string, unknown>;
+  const out: Record<string, unknown> = { ...DEFAULT_CONFIG };
+  for (const key of Object.keys(raw).sort()) {
+    if (!(key in DEFAULT_CONFIG)) throw new ConfigError(file, key, 'unknown setting');
+    const expected = typeof (DEFAULT_CONFIG as Record<string, unknown>)[key];
+    if (typeof raw[key] !== expected) throw new ConfigError(file, key, `must be a ${expected}`);
+    out[key] = raw[key];
+  }
+  return Object.freeze(out) as NodeConfig;
+}
+
+export type InitOptions = {
+  readonly dir: string;
+  readonly passphrase: string;
+  readonly chainId?: string;
+  /** A genesis document to use instead of a devnet one (then `sequencerKeyFile` is required). */
+  readonly genesis?: unknown;
+  readonly sequencerKeyFile?: string;
+  readonly scryptN?: number;
+  readonly nowMs: bigint;
+};
+
+export type InitResult = {
+  readonly chainId: string;
+  readonly sequencer: string;
+  readonly accounts: readonly { name: string; address: string }[];
+};
+
+/**
+ * Creates a data directory: keys, genesis, config and the initialised store.
+ * @throws {ConfigError} when the directory already holds a store
+ */
+export function initDataDir(options: InitOptions): InitResult {
+  const p = paths(options.dir);
+  if (fs.existsSync(p.db))
+    throw new ConfigError(p.db, 'qfs.db', 'a store exists already; refusing to overwrite');
+  fs.mkdirSync(p.keys, { recursive: true });
+  const make = (name: string): KeyPair => {
+    const { file, keyPair } = createKeyFile(options.passphrase, {
+      scryptN: options.scryptN ?? 2 ** 18,
+    });
+    writeKeyFile(p.key(name), file);
+    return keyPair;
+  };
+  let genesis: unknown;
+  let sequencer: KeyPair;
+  const accounts: { name: string; address: string }[] = [];
+  if (options.genesis === undefined) {
+    sequencer = make('sequencer');
+    const oracle = make('oracle');
+    const admin = make('admin');
+    const demo = DEMO_ACCOUNTS.map((name) => ({ name, key: make(name) }));
+    for (const d of demo) accounts.push({ name: d.name, address: d.key.address });
+    genesis = devnetGenesis({
+      chainId: options.chainId ?? 'qfs-devnet',
+      genesisTime: options.nowMs,
+      sequencer,
+      oracle,
+      admin,
+      users: demo.map((d) => d.key),
+      accounts: demo.map((d) => ({
+        address: d.key.address,
+        balances: { CHR: '10000', FLX: '10000', PSI: '1000', ATR: '1000', RES: '1000' },
+      })),
+      treasury: admin.address,
+    });
+  } else {
+    if (options.sequencerKeyFile === undefined)
+      throw new ConfigError(options.dir, 'sequencer key', 'a custom genesis needs --sequencer-key');
+    const file = readKeyFile(options.sequencerKeyFile);
+    sequencer = decryptKey(file, options.passphrase).keyPair;
+    fs.copyFileSync(options.sequencerKeyFile, p.key('sequencer'));
+    genesis = options.genesis;
+  }
+  const { state, keyGenesis } = loadGenesis(genesis); // validates before anything is written to the store
+  fs.writeFileSync(p.genesis, `${JSON.stringify(genesis, null, 2)}\n`);
+  if (!fs.existsSync(p.config))
+    fs.writeFileSync(
+      p.config,
+      `${JSON.stringify({ host: DEFAULT_CONFIG.host, port: DEFAULT_CONFIG.port }, null, 2)}\n`,
+    );
+  const store = NodeStore.open(p.db);
+  try {
+    store.setMeta('genesis', canonicalString(genesis));
+    store.insertKeyEntry(0, canonicalString(keyGenesis), keyGenesis.entryHash);
+  } finally {
+    store.close();
+  }
+  return { chainId: state.chainId, sequencer: sequencer.address, accounts };
+}
+
+/** Decrypts a named key of the data directory. */
+export function loadKey(dir: string, name: string, passphrase: string): KeyPair {
+  return decryptKey(readKeyFile(paths(dir).key(name)), passphrase).keyPair;
+}
