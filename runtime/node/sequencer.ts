@@ -493,15 +493,7 @@ export class Sequencer extends EventEmitter {
       this.key,
     );
     const keyEntries = [...this.#keyEntries, ...result.keyEntries];
-    const keySeal =
-      result.keyEntries.length === 0
-        ? null
-        : createKeySeal(
-            keyEntries,
-            keyLedgerView(result.state.keys),
-            { timestamp: packet.ttsTimestamp },
-            this.key,
-          );
+    const keySeal = this.#sealKeyLedger(result, keyEntries, packet.ttsTimestamp);
     const height = Number(result.height);
     this.store.commitBundle({
       bundle: {
@@ -555,6 +547,24 @@ export class Sequencer extends EventEmitter {
       'bundle committed',
     );
     this.emit('bundle', result);
+  }
+
+  /**
+   * Seals the KeyLedger after a bundle that changed it. If that very bundle withdrew or revoked
+   * this key's `sequencer` capability, the key may no longer seal: the entries stay unsealed until
+   * the next sequencer seals them, and the next bundle halts (CIR-302).
+   */
+  #sealKeyLedger(result: BundleResult, entries: readonly KeyLedgerEntry[], timestamp: bigint) {
+    if (result.keyEntries.length === 0) return null;
+    const view = keyLedgerView(result.state.keys);
+    if (!view.hasCapability(this.key.address, 'sequencer')) {
+      this.#opts.log.warn(
+        { height: result.height.toString() },
+        'the sequencer key lost its capability in this bundle; KeyLedger left unsealed',
+      );
+      return null;
+    }
+    return createKeySeal(entries, view, { timestamp }, this.key);
   }
 
   /** Rejects, with a recorded reason, pending transactions that have waited past the TTL with a nonce gap. */

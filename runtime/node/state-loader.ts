@@ -26,6 +26,7 @@ import {
 } from '../ledger';
 import { parseAccount, parseCoherenceEntry, parseCoherenceSeal, parseSnapshot } from './records';
 import type { NodeStore } from './store';
+import { STARTUP_BUNDLE_CHECK_DEPTH, storedBundleIssue } from './stored-bundle';
 
 /** How many of the newest CoherenceLedger entries start-up re-links (`qfs verify` checks all). */
 export const STARTUP_CHAIN_CHECK_DEPTH = 64;
@@ -117,6 +118,10 @@ export function loadState(store: NodeStore): LoadResult {
   }
   const chainIssue = checkRecentChain(store, head);
   if (chainIssue !== null) return fail('CoherenceLedger hash chain broken', chainIssue);
+  for (let h = head; h >= Math.max(0, head - STARTUP_BUNDLE_CHECK_DEPTH + 1); h--) {
+    const issue = storedBundleIssue(store, h);
+    if (issue !== null) return fail('a committed bundle was altered', issue);
+  }
   const signer = keyLedgerView(keys).getKey(seal.signer);
   const sealIssue =
     signer === undefined
