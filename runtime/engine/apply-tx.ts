@@ -1,8 +1,9 @@
 /**
  * One transaction inside a bundle: authentication (key status, signature, nonce) and its effect.
  * A transaction that fails gets a failed receipt with a code and changes nothing but its nonce
- * (and nothing at all when it cannot be attributed: wrong chain, unknown sender, bad signature,
- * wrong nonce). A failed transaction never fails the bundle.
+ * (and nothing at all when it cannot be attributed or admitted: wrong chain, unknown or inactive
+ * sender, bad signature, wrong nonce, no room for another reward recipient). A failed transaction
+ * never fails the bundle.
  * @module
  */
 import { addressFromPublicKey, hexToBytes, isHex } from '../codec';
@@ -17,7 +18,7 @@ import {
   type KeyLedgerEntry,
   type KeyLedgerState,
 } from '../ledger';
-import { UD, type CertifiedMath, type UD128x18 } from '../math';
+import { ALLOCATION_RECIPIENTS_MAX, UD, type CertifiedMath, type UD128x18 } from '../math';
 import type { HsmfMetrics } from './hsmf';
 import type { EngineParams } from './params';
 import type { Token } from './tokens';
@@ -37,6 +38,7 @@ export const TxFailure = {
   INSUFFICIENT_FEE: 'TX_INSUFFICIENT_FEE',
   NOT_AUTHORIZED: 'TX_NOT_AUTHORIZED',
   ARITHMETIC: 'TX_ARITHMETIC',
+  RECIPIENTS_FULL: 'TX_RECIPIENTS_FULL',
 } as const;
 
 export type Receipt = {
@@ -143,6 +145,19 @@ function authenticate(scope: TxScope, tx: SignedTx): Outcome {
   const expected = scope.working.get(tx.from).nonce + 1n;
   if (tx.nonce !== expected)
     return fail(TxFailure.BAD_NONCE, `expected nonce ${expected}, got ${tx.nonce}`);
+  // One allocation pays at most ALLOCATION_RECIPIENTS_MAX addresses (the on-chain split has the
+  // same bound). A further sender's action does not fit this bundle; its nonce stays unused so that
+  // the same signed transaction can go into a later bundle.
+  if (
+    tx.body.type === 'action' &&
+    !scope.weights.has(tx.from) &&
+    scope.weights.size >= ALLOCATION_RECIPIENTS_MAX
+  ) {
+    return fail(
+      TxFailure.RECIPIENTS_FULL,
+      `the bundle already pays ${ALLOCATION_RECIPIENTS_MAX} recipients`,
+    );
+  }
   return { ok: true };
 }
 
@@ -251,7 +266,11 @@ function keyEvent(scope: TxScope, tx: SignedTx): Outcome {
   return { ok: true };
 }
 
-/** A rotation moves the account (balances and nonce) from the old key's address to the new one. */
+/**
+ * A rotation moves the account (balances and nonce) from the old key's address to the new one, and
+ * with it the units of the old key's actions earlier in this bundle: the reward is allocated at the
+ * end of the bundle, when the old key can no longer sign for anything it would receive.
+ */
 function migrate(scope: TxScope, oldId: string, newId: string): void {
   const { cm, working } = scope;
   const old = working.get(oldId);
@@ -264,6 +283,12 @@ function migrate(scope: TxScope, oldId: string, newId: string): void {
     balances: { CHR: UD.ZERO, FLX: UD.ZERO, PSI: UD.ZERO, ATR: UD.ZERO, RES: UD.ZERO },
     nonce: old.nonce,
   });
+  // Last, after everything that can throw: a failed transaction restores only the sender's units.
+  const units = scope.weights.get(oldId);
+  if (units !== undefined) {
+    scope.weights.delete(oldId);
+    scope.weights.set(newId, (scope.weights.get(newId) ?? 0n) + units);
+  }
 }
 
 function guidance(scope: TxScope, from: string, candidate: Guidance): Outcome {

@@ -13,7 +13,8 @@
  * @module
  */
 import { canonicalString, sha256HexUtf8 } from '../codec';
-import { Cir302Halt, detectDissonance, type DissonanceRecord } from '../guard';
+import { isCodedError } from '../errors';
+import { Cir302Halt, detectDissonance, isHalt, type DissonanceRecord } from '../guard';
 import {
   computePayloadHash,
   keyLedgerView,
@@ -30,7 +31,7 @@ import { validateActionBundle, type HsmfResult } from './hsmf';
 import { METRIC_NAMES } from './params';
 import { allocateRewards, type Allocation } from './reward-allocator';
 import { amountsJson, stateRootOf, type EngineState } from './state';
-import { applyStateTransition } from './state-transition-engine';
+import { applyStateTransition, type TransitionOutput } from './state-transition-engine';
 import { ZERO_AMOUNTS, type TokenAmounts } from './tokens';
 import { calculateRewards, type RewardBundle } from './treasury-engine';
 import type { SignedTx } from './tx';
@@ -69,9 +70,14 @@ export type BundleResult = {
 
 /**
  * Executes one bundle on `state` and returns the next state with everything the bundle produced.
+ * The input state is never changed (states are immutable and share their untouched parts).
+ * @param state - the state after the previous bundle (or the genesis)
+ * @param input - the signed DRV packet and the ordered transactions it commits to
+ * @param options - hashes of transactions whose signatures the caller has already verified
  * @throws {BundleRejectedError} too many transactions, or the first packet not after the genesis time
  * @throws DRV errors (`DRV_*`) when the packet is invalid
- * @throws {Cir302Halt} when the survival imperative fails, CIR-511 escalates or an invariant breaks
+ * @throws {Cir302Halt} when the survival imperative fails, CIR-511 escalates, an invariant breaks,
+ *   or a bundle-level stage cannot complete its arithmetic (evidence: stage, code, message)
  */
 export function executeBundle(
   state: EngineState,
@@ -79,6 +85,82 @@ export function executeBundle(
   options: ExecuteOptions = {},
 ): BundleResult {
   const { packet, txs } = input;
+  const hash = admitPacket(state, packet, txs);
+  const cm = new CertifiedMath({
+    pqcCid: hash.slice(0, 32),
+    quantumMetadata: {
+      sequence: packet.sequence.toString(),
+      seed: packet.seed,
+      entropySource: packet.entropy.source,
+    },
+  });
+  const { params } = state;
+  const sequence = packet.sequence;
+  const hsmf = atStage('hsmf', sequence, () =>
+    validateActionBundle(cm, params, state.guidance, sequence),
+  );
+  checkSurvival(hsmf, params.cCrit, sequence);
+  const cir511 = atStage('cir511', sequence, () =>
+    detectDissonance(
+      cm,
+      state.cir511,
+      hsmf.metrics,
+      params.dissonanceThresholds,
+      METRIC_NAMES,
+      params.dissonanceEscalationCount,
+    ),
+  );
+  const scope = openScope(cm, state, packet, hsmf, options);
+  const receipts = txs.map((tx, i) => applyTx(scope, tx, i));
+  const settled = settle(cm, state, scope, packet, hsmf);
+  const partial = {
+    ...state,
+    height: state.height + 1n,
+    lastPacket: packet,
+    lastPacketHash: hash,
+    accounts: settled.transition.accounts,
+    supply: settled.transition.supply,
+    emission: settled.transition.emission,
+    guidance: scope.nextGuidance,
+    keys: scope.keys,
+    cir511: cir511.state,
+  };
+  const stateRoot = stateRootOf(partial);
+  const next: EngineState = Object.freeze({ ...partial, stateRoot });
+  const opLogHash = cm.logHash;
+  const { rewards, allocations, toTreasury } = settled;
+  const bundleHash = bundleHashOf({
+    height: sequence,
+    packetHash: hash,
+    txs,
+    receipts,
+    rewards,
+    allocations,
+    opLogHash,
+    stateRoot,
+  });
+  return Object.freeze({
+    state: next,
+    height: sequence,
+    packetHash: hash,
+    receipts: Object.freeze(receipts),
+    hsmf,
+    dissonance: cir511.records,
+    rewards,
+    allocations,
+    toTreasury,
+    fees: scope.fees,
+    keyEntries: Object.freeze([...scope.keyEntries]),
+    changedAccounts: settled.transition.changed,
+    opLogHash,
+    opLogEntryCount: cm.entryCount,
+    stateRoot,
+    bundleHash,
+  });
+}
+
+/** Step 1: bounds, DRV validation (payload hash over the ordered txs) and the genesis time. */
+function admitPacket(state: EngineState, packet: DrvPacket, txs: readonly SignedTx[]): string {
   if (txs.length > BUNDLE_TXS_MAX)
     throw new BundleRejectedError('too many transactions', {
       count: txs.length,
@@ -98,105 +180,79 @@ export function executeBundle(
       genesisTime: state.genesisTime,
     });
   }
-  const hash = packetHash(packet);
-  const cm = new CertifiedMath({
-    pqcCid: hash.slice(0, 32),
-    quantumMetadata: {
-      sequence: packet.sequence.toString(),
-      seed: packet.seed,
-      entropySource: packet.entropy.source,
+  return packetHash(packet);
+}
+
+/** Step 3 (end): a bundle that fails DEZ or the survival imperative is not committed. */
+function checkSurvival(hsmf: HsmfResult, cCrit: UD128x18, sequence: bigint): void {
+  if (hsmf.valid) return;
+  throw new Cir302Halt(
+    hsmf.survivalOk ? 'HSMF DEZ check failed' : 'HSMF survival imperative failed (S_CHR ≤ C_CRIT)',
+    {
+      sequence: sequence.toString(),
+      sChr: UD.format(hsmf.metrics.sChr),
+      cCrit: UD.format(cCrit),
+      fAtr: UD.format(hsmf.metrics.fAtr),
     },
-  });
-  const { params } = state;
-  const hsmf = validateActionBundle(cm, params, state.guidance, packet.sequence);
-  if (!hsmf.valid) {
-    throw new Cir302Halt(
-      hsmf.survivalOk
-        ? 'HSMF DEZ check failed'
-        : 'HSMF survival imperative failed (S_CHR ≤ C_CRIT)',
-      {
-        sequence: packet.sequence.toString(),
-        sChr: UD.format(hsmf.metrics.sChr),
-        cCrit: UD.format(params.cCrit),
-        fAtr: UD.format(hsmf.metrics.fAtr),
-      },
-    );
-  }
-  const cir511 = detectDissonance(
-    cm,
-    state.cir511,
-    hsmf.metrics,
-    params.dissonanceThresholds,
-    METRIC_NAMES,
-    params.dissonanceEscalationCount,
   );
-  const scope = openScope(cm, state, packet, hsmf, options);
-  const receipts = txs.map((tx, i) => applyTx(scope, tx, i));
+}
+
+/** Steps 5–7: TreasuryEngine, RewardAllocator and StateTransitionEngine over the executed txs. */
+function settle(
+  cm: CertifiedMath,
+  state: EngineState,
+  scope: TxScope,
+  packet: DrvPacket,
+  hsmf: HsmfResult,
+): {
+  rewards: RewardBundle;
+  allocations: readonly Allocation[];
+  toTreasury: TokenAmounts;
+  transition: TransitionOutput;
+} {
+  const { params } = state;
+  const sequence = packet.sequence;
   const day = packet.ttsTimestamp / params.dayLengthMs;
   const mintedToday = day === state.emission.day ? state.emission.minted : ZERO_AMOUNTS;
-  const rewards = calculateRewards(
-    cm,
-    params,
-    hsmf.metrics,
-    scope.totalUnits,
-    state.supply,
-    mintedToday,
+  const rewards = atStage('treasury', sequence, () =>
+    calculateRewards(cm, params, hsmf.metrics, scope.totalUnits, state.supply, mintedToday),
   );
-  const { allocations, toTreasury } = allocateRewards(cm, params, rewards.granted, scope.weights);
-  const transition = applyStateTransition(cm, {
-    accounts: state.accounts,
-    working: scope.working,
-    supply: state.supply,
-    emission: state.emission,
-    day,
-    treasury: state.treasury,
-    granted: rewards.granted,
-    allocations,
-    toTreasury,
-  });
-  const partial = {
-    ...state,
-    height: state.height + 1n,
-    lastPacket: packet,
-    lastPacketHash: hash,
-    accounts: transition.accounts,
-    supply: transition.supply,
-    emission: transition.emission,
-    guidance: scope.nextGuidance,
-    keys: scope.keys,
-    cir511: cir511.state,
-  };
-  const stateRoot = stateRootOf(partial);
-  const next: EngineState = Object.freeze({ ...partial, stateRoot });
-  const opLogHash = cm.logHash;
-  const bundleHash = bundleHashOf({
-    height: packet.sequence,
-    packetHash: hash,
-    txs,
-    receipts,
-    rewards,
-    allocations,
-    opLogHash,
-    stateRoot,
-  });
-  return Object.freeze({
-    state: next,
-    height: packet.sequence,
-    packetHash: hash,
-    receipts: Object.freeze(receipts),
-    hsmf,
-    dissonance: cir511.records,
-    rewards,
-    allocations,
-    toTreasury,
-    fees: scope.fees,
-    keyEntries: Object.freeze([...scope.keyEntries]),
-    changedAccounts: transition.changed,
-    opLogHash,
-    opLogEntryCount: cm.entryCount,
-    stateRoot,
-    bundleHash,
-  });
+  const { allocations, toTreasury } = atStage('allocator', sequence, () =>
+    allocateRewards(cm, params, rewards.granted, scope.weights),
+  );
+  const transition = atStage('transition', sequence, () =>
+    applyStateTransition(cm, {
+      accounts: state.accounts,
+      working: scope.working,
+      supply: state.supply,
+      emission: state.emission,
+      day,
+      treasury: state.treasury,
+      granted: rewards.granted,
+      allocations,
+      toTreasury,
+    }),
+  );
+  return { rewards, allocations, toTreasury, transition };
+}
+
+/**
+ * Runs a bundle-level stage. A coded error there (arithmetic leaving the UD128x18 range, a split
+ * the allocator cannot make) means the bundle cannot be computed: it becomes a CIR-302 halt with
+ * the stage and the code as evidence, like any other failed bundle invariant. Halts pass through;
+ * programmer errors (assertions) are not caught.
+ */
+function atStage<T>(stage: string, sequence: bigint, run: () => T): T {
+  try {
+    return run();
+  } catch (err) {
+    if (isHalt(err) || !isCodedError(err)) throw err;
+    throw new Cir302Halt(
+      `${stage} stage failed`,
+      { stage, sequence: sequence.toString(), code: err.code, message: err.message },
+      { cause: err },
+    );
+  }
 }
 
 function openScope(

@@ -67,6 +67,12 @@ export function loadGenesis(json: unknown): Genesis {
   const guidanceCheck = parseGuidance(doc.guidance);
   if (!guidanceCheck.ok)
     throw new GenesisInvalidError('guidance', `${guidanceCheck.code}: ${guidanceCheck.reason}`);
+  // The genesis guidance is in force for the first packet: S_Ψ there is |forPacket − 0|.
+  if (guidanceCheck.guidance.forPacket !== 0n)
+    throw new GenesisInvalidError(
+      'guidance.forPacket',
+      'the genesis guidance is meant for packet 0',
+    );
   const partial = {
     chainId,
     genesisHash: sha256HexUtf8(`QFS/genesis/v1\n${canonicalString(doc)}`),
@@ -96,6 +102,7 @@ function parseAccounts(value: unknown): { updates: Map<string, Account>; supply:
   const supply: Record<Token, UD128x18> = { ...ZERO_AMOUNTS };
   value.forEach((item, i) => {
     const entry = record(item, `accounts.${i}`);
+    onlyFields(entry, ['address', 'balances'], `accounts.${i}`);
     if (!isChecksumAddress(entry.address))
       throw new GenesisInvalidError(`accounts.${i}.address`, 'an EIP-55 address');
     if (seen.has(entry.address.toLowerCase()))
@@ -134,6 +141,7 @@ function parseKeys(value: unknown, chainId: string, genesisTime: bigint): KeyLed
   }
   const keys = value.map((item, i) => {
     const entry = record(item, `keys.${i}`);
+    onlyFields(entry, ['capabilities', 'publicKey'], `keys.${i}`);
     if (typeof entry.publicKey !== 'string' || !isHex(entry.publicKey, ML_DSA_87.publicKeyBytes)) {
       throw new GenesisInvalidError(
         `keys.${i}.publicKey`,
@@ -160,6 +168,17 @@ function wrapKeyLedger<T>(build: () => T): T {
     return build();
   } catch (err) {
     throw new GenesisInvalidError('keys', err instanceof Error ? err.message : 'invalid', err);
+  }
+}
+
+/** Rejects any field not listed (an ignored field would be a silent surprise, e.g. a nonce). */
+function onlyFields(
+  entry: Readonly<Record<string, unknown>>,
+  allowed: readonly string[],
+  path: string,
+): void {
+  for (const key of Object.keys(entry).sort()) {
+    if (!allowed.includes(key)) throw new GenesisInvalidError(`${path}.${key}`, 'unknown field');
   }
 }
 

@@ -3,8 +3,8 @@
  * their recipients, the rest to the treasury), commits every touched account into a new account
  * tree, updates supply and daily emission, and checks the invariants before anything is returned:
  * for every token, Σ (balance after − balance before) over the touched accounts = minted, supply
- * after = supply before + minted, and the minted amounts equal the allocations plus the treasury
- * share. Any failure throws CIR-302; there is never a partial state. The reference collapsed every
+ * after = supply before + minted, the minted amounts equal the allocations plus the treasury
+ * share, and no touched balance is negative. Any failure throws CIR-302; there is never a partial state. The reference collapsed every
  * recipient into one pooled balance and checked a placeholder (reference §13.5).
  * @module
  */
@@ -50,6 +50,7 @@ export function applyStateTransition(cm: CertifiedMath, input: TransitionInput):
   }
   checkMintedMatchesGranted(input);
   const changes = working.changes();
+  checkNonNegative(changes);
   checkConservation(changes, input.granted);
   const supply = {} as Record<Token, UD128x18>;
   const minted = {} as Record<Token, UD128x18>;
@@ -93,6 +94,22 @@ function checkMintedMatchesGranted(input: TransitionInput): void {
         granted: input.granted[token].toString(),
         allocated: minted.toString(),
       });
+    }
+  }
+}
+
+function checkNonNegative(
+  changes: readonly { address: string; before: Account; after: Account }[],
+): void {
+  for (const { address, after } of changes) {
+    for (const token of TOKENS) {
+      if (after.balances[token] < 0n) {
+        throw new Cir302Halt('negative balance', {
+          address,
+          token,
+          balance: after.balances[token].toString(),
+        });
+      }
     }
   }
 }

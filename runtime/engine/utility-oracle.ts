@@ -20,9 +20,9 @@ export type Guidance = {
   readonly sChr: UD128x18;
   /** Directional ATR factor f_ATR ∈ [0, 1]. */
   readonly fAtr: UD128x18;
-  /** ATR magnitude > 0 (ATR coherence threshold = 1 % of it). */
+  /** ATR magnitude in [10^−6, 10^6] (ATR coherence threshold = 1 % of it). */
   readonly atrMagnitude: UD128x18;
-  /** FLX magnitudes m₀…mₙ₋₁, each > 0, 1–16 of them (S_FLX compares ratios with φ). */
+  /** FLX magnitudes m₀…mₙ₋₁, each in [10^−6, 10^6], 1–16 of them (S_FLX compares ratios with φ). */
   readonly flxMagnitudes: readonly UD128x18[];
   /** Directional penalty per action kind (sorted by kind, unique, each ≤ 10). */
   readonly penalties: readonly { readonly kind: string; readonly penalty: UD128x18 }[];
@@ -31,6 +31,14 @@ export type Guidance = {
 export const GUIDANCE_MAGNITUDES_MAX = 16;
 export const GUIDANCE_PENALTIES_MAX = 32;
 export const GUIDANCE_PENALTY_MAX = UD.parse('10');
+/**
+ * Bounds of every FLX and ATR magnitude. They keep HSMF's arithmetic inside UD128x18 for any
+ * accepted guidance and any genesis parameters: a ratio of two magnitudes is at most 10^12, so
+ * S_FLX ≤ 15·10^12 and λ1·S_FLX ≤ 1.5·10^16 with λ1 ≤ 1000 (unbounded magnitudes let an oracle
+ * make every later bundle fail with MATH_OVERFLOW).
+ */
+export const GUIDANCE_MAGNITUDE_MIN = UD.parse('0.000001');
+export const GUIDANCE_MAGNITUDE_MAX = UD.parse('1000000');
 /** Action kinds: lowercase letters, digits, `.`, `_`, `-`; 1–32 characters. */
 export const ACTION_KIND_PATTERN = /^[a-z0-9][a-z0-9._-]{0,31}$/;
 
@@ -149,11 +157,17 @@ function parsePenalties(
 function checkBounds(g: Guidance): GuidanceCheck {
   if (g.sChr > UD.UNIT) return outOfBounds('S_CHR must lie in [0, 1]');
   if (g.fAtr > UD.UNIT) return outOfBounds('f_ATR must lie in [0, 1]');
-  if (g.atrMagnitude === UD.ZERO) return outOfBounds('the ATR magnitude must be > 0');
-  if (g.flxMagnitudes.some((m) => m === UD.ZERO)) return outOfBounds('FLX magnitudes must be > 0');
+  if (!isMagnitude(g.atrMagnitude))
+    return outOfBounds('the ATR magnitude must lie in [0.000001, 1000000]');
+  if (!g.flxMagnitudes.every(isMagnitude))
+    return outOfBounds('FLX magnitudes must lie in [0.000001, 1000000]');
   if (g.penalties.some((p) => p.penalty > GUIDANCE_PENALTY_MAX))
     return outOfBounds('penalties must be ≤ 10');
   return { ok: true, guidance: g };
+}
+
+function isMagnitude(m: UD128x18): boolean {
+  return m >= GUIDANCE_MAGNITUDE_MIN && m <= GUIDANCE_MAGNITUDE_MAX;
 }
 
 function outOfBounds(reason: string): GuidanceCheck {

@@ -17,8 +17,13 @@ export abstract class HaltError extends BaseError {
   readonly reason: string;
   readonly evidence: HaltEvidence;
 
-  constructor(reason: string, evidence: HaltEvidence) {
-    super(`halt: ${reason}`, { reason, ...evidence });
+  /**
+   * @param reason - what failed, in a short sentence
+   * @param evidence - what was measured, as strings
+   * @param options - the error that caused the halt, if any (ES2022 `cause`)
+   */
+  constructor(reason: string, evidence: HaltEvidence, options: ErrorOptions = {}) {
+    super(`halt: ${reason}`, { reason, ...evidence }, options);
     this.reason = reason;
     this.evidence = Object.freeze({ ...evidence });
   }

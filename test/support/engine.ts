@@ -5,20 +5,27 @@
  */
 import {
   executeBundle,
+  getAccount,
   loadGenesis,
+  parseGuidance,
   parseTx,
+  TOKENS,
   type BundleResult,
   type EngineState,
+  type Guidance,
   type SignedTx,
 } from '../../runtime/engine';
-import { computePayloadHash, createPacket, signPacket } from '../../runtime/ledger';
-import { devnetGenesis } from '../../runtime/sdk/devnet';
+import { computePayloadHash, createPacket, signPacket, type DrvPacket } from '../../runtime/ledger';
+import { UD } from '../../runtime/math';
+import { devnetGenesis, HEALTHY_GUIDANCE } from '../../runtime/sdk/devnet';
 import { signTx, type TxWire } from '../../runtime/sdk/tx-builder';
-import type { KeyPair } from '../../runtime/crypto';
+import { ML_DSA_87, type KeyPair } from '../../runtime/crypto';
 import { testKey } from './keys';
 
 export const CHAIN_ID = 'qfs-test';
 export const GENESIS_TIME = 1_767_225_600_000n;
+/** An all-zero ML-DSA-87 signature: well-formed, never valid (for the `preverified` path). */
+export const ZERO_SIGNATURE = '00'.repeat(ML_DSA_87.signatureBytes);
 
 export const keys = {
   get sequencer(): KeyPair {
@@ -71,13 +78,41 @@ export function tx(key: KeyPair, nonce: bigint, body: Record<string, unknown>): 
   return parseTx(JSON.parse(JSON.stringify(signTx(key, CHAIN_ID, nonce, body))));
 }
 
+/**
+ * A transaction from `from` with an all-zero signature: it executes only when its hash is passed
+ * in `preverified` (or fails TX_BAD_SIGNATURE).
+ */
+export function unsignedTx(
+  from: string,
+  nonce: bigint,
+  body: Record<string, unknown>,
+  chainId = CHAIN_ID,
+): SignedTx {
+  return parseTx({ chainId, from, nonce: nonce.toString(), body, signature: ZERO_SIGNATURE });
+}
+
+/** The hashes of `signed`, for `ExecuteOptions.preverified`. */
+export function preverify(signed: readonly SignedTx[]): ReadonlySet<string> {
+  return new Set(signed.map((t) => t.hash));
+}
+
+export type PacketOptions = {
+  /** ms after the previous packet (or the genesis time). */
+  readonly stepMs?: bigint;
+  /** The seed is this byte repeated 32 times. */
+  readonly seedByte?: number;
+  /** The signing key (default: the sequencer). */
+  readonly signer?: KeyPair;
+};
+
 /** A signed packet for the next bundle of `state` over `signed`. */
 export function packetFor(
   state: EngineState,
   signed: readonly SignedTx[],
   stepMs = 1000n,
   seedByte = 7,
-) {
+  signer: KeyPair = keys.sequencer,
+): DrvPacket {
   const unsigned = createPacket({
     chainId: state.chainId,
     previous: state.lastPacket,
@@ -89,14 +124,39 @@ export function packetFor(
     ),
     entropy: { source: 'test' },
   });
-  return signPacket(unsigned, keys.sequencer);
+  return signPacket(unsigned, signer);
 }
 
 /** Executes `signed` as the next bundle of `state`. */
 export function runBundle(
   state: EngineState,
   signed: readonly SignedTx[],
-  options: { preverified?: ReadonlySet<string> } = {},
+  options: { preverified?: ReadonlySet<string> } & PacketOptions = {},
 ): BundleResult {
-  return executeBundle(state, { packet: packetFor(state, signed), txs: signed }, options);
+  const packet = packetFor(state, signed, options.stepMs, options.seedByte, options.signer);
+  return executeBundle(
+    state,
+    { packet, txs: signed },
+    options.preverified === undefined ? {} : { preverified: options.preverified },
+  );
+}
+
+/** The balances of `address` as trimmed decimal strings (all five tokens; "0" when untouched). */
+export function balancesOf(state: EngineState, address: string): Record<string, string> {
+  const account = getAccount(state.accounts, address);
+  const out: Record<string, string> = {};
+  for (const token of TOKENS) out[token] = UD.formatTrimmed(account?.balances[token] ?? UD.ZERO);
+  return out;
+}
+
+/** The nonce of `address` (0 when untouched). */
+export function nonceOf(state: EngineState, address: string): bigint {
+  return getAccount(state.accounts, address)?.nonce ?? 0n;
+}
+
+/** Healthy guidance with some fields replaced (wire form, decimal strings), validated. */
+export function guidanceWith(overrides: Record<string, unknown> = {}): Guidance {
+  const check = parseGuidance({ ...HEALTHY_GUIDANCE, ...overrides });
+  if (!check.ok) throw new Error(`test guidance invalid: ${check.code} ${check.reason}`);
+  return check.guidance;
 }
