@@ -11,11 +11,7 @@ import type { CliIo } from '../io';
 /** Lines are written in batches of this many to keep 10,000-line inputs fast. */
 const OUTPUT_BATCH_LINES = 512;
 
-export function registerMathCommands(
-  program: Command,
-  io: CliIo,
-  _state: { exitCode: number },
-): void {
+export function registerMathCommands(program: Command, io: CliIo, _state: { exitCode: number }): void {
   const math = program.command('math').description('fixed-point math tools');
   math
     .command('eval')
