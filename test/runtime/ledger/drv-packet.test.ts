@@ -113,7 +113,8 @@ describe('DRV packets', function () {
       expect(Buffer.from(bytes).toString()).to.not.include('"signature"');
       expect(Buffer.from(bytes).toString()).to.include(`"signer":"${S2.address}"`);
       expect(packetHash({ ...p0, signer: A.address })).to.not.equal(packetHash(p0));
-      expect(packetHash({ ...p0, signature: '00' })).to.equal(packetHash(p0));
+      const resigned: DrvPacket = { ...p0, signature: '00' };
+      expect(packetHash(resigned)).to.equal(packetHash(p0));
     });
 
     it('is deterministic: the pinned packet hash and signature digest', () => {
