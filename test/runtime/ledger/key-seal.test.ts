@@ -102,6 +102,11 @@ describe('verifySeal', function () {
       mismatch(seal, edited, 'entry-cid', 1);
     });
     it('names no entries at all', () => mismatch(seal, [], 'entries'));
+    it('names a malformed entry (entry-shape) and its position', () => {
+      const edited: unknown[] = [...entries];
+      edited[2] = { ...(entries[2] as KeyLedgerEntry), timestamp: 2.5 };
+      mismatch(seal, edited as KeyLedgerEntry[], 'entry-shape', 2);
+    });
   });
 
   describe('when the seal was altered', () => {
