@@ -4,6 +4,7 @@ import path from 'node:path';
 import { expect } from 'chai';
 import {
   createKeyFile,
+  CryptoInvalidInputError,
   decryptKey,
   encryptKey,
   generateKeyPair,
@@ -72,6 +73,14 @@ describe('keystore', function () {
       expect(err).to.be.instanceOf(KeystoreBadPassphraseError);
       expect(err.code).to.equal(ErrorCode.KEYSTORE_BAD_PASSPHRASE);
       expect(err.details.address).to.equal(file.address);
+    });
+
+    it('throws CRYPTO_INVALID_INPUT for a scrypt cost that is not a power of two in range', () => {
+      for (const scryptN of [1000, 2 ** 9, 2 ** 21]) {
+        expect(() => encryptKey(SEED, 'x', { scryptN }))
+          .to.throw(CryptoInvalidInputError)
+          .with.nested.property('details.field', 'scryptN');
+      }
     });
 
     it('throws KEYSTORE_NO_PASSPHRASE for an empty passphrase', () => {

@@ -81,6 +81,14 @@ describe('VerifyPool', function () {
     }
   });
 
+  it('throws CRYPTO_INVALID_INPUT for a thread count outside [1, 256]', () => {
+    for (const threads of [0, 1.5, 257]) {
+      expect(() => VerifyPool.create({ threads }))
+        .to.throw(CryptoInvalidInputError)
+        .with.nested.property('details.field', 'threads');
+    }
+  });
+
   it('gives the same verdicts with the noble backend', async () => {
     const noblePool = VerifyPool.create({ threads: 1, backend: 'noble' });
     try {
