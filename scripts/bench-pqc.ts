@@ -3,8 +3,8 @@
  * - sign/s (noble, deterministic) and verify/s for each backend (noble; native pqclean if present,
  *   synchronous and through its callback API on libuv's thread pool)
  * - verify/s through the worker-thread VerifyPool at 1..N threads (N = cores) for each backend
- * Each figure runs for about `--ms` milliseconds (default 1500) after a warm-up; the default run
- * takes well under a minute on 2 cores. Works without the native build (prints a note and skips
+ * Each figure runs for about `--ms` milliseconds (default 1500) after a 2 s warm-up (3.5 s for
+ * pools); the default run takes about 45 s on 2 cores. Works without the native build (prints a note and skips
  * the native figures). Figures are measurements, never test assertions.
  *
  * Usage: npm run bench:pqc [-- --ms=1500 --threads=N]
@@ -32,8 +32,10 @@ const args = new Map(
 const MEASURE_MS = Number(args.get('ms') ?? 1500);
 const THREADS_MAX = Number(args.get('threads') ?? os.availableParallelism());
 const SAMPLE_COUNT = 32;
-/** Pool warm-up: workers load ts-node and compile on start (about a second each). */
-const POOL_WARM_MS = 2500;
+/** Warm-up before each figure: noble needs about two seconds of JIT before it reaches full speed. */
+const WARM_MS = 2000;
+/** Pool warm-up: workers also load ts-node on start (about a second each), then warm their JIT. */
+const POOL_WARM_MS = 3500;
 
 function emit(record: Record<string, unknown>): void {
   process.stdout.write(`${JSON.stringify({ bench: 'pqc', ...record })}\n`);
@@ -50,7 +52,7 @@ function nowMs(): number {
 async function rate(
   perRound: number,
   round: () => unknown,
-  warmMs = 200,
+  warmMs = WARM_MS,
 ): Promise<{ perSecond: number; count: number; ms: number }> {
   const warmStart = nowMs();
   do await round();
