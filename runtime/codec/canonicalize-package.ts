@@ -17,9 +17,11 @@ export type Serialize = (input: unknown) => string | undefined;
  */
 export function loadCanonicalize(
   name = 'canonicalize',
+  // zero-sim-allow ZS_DYNAMIC_IMPORT: only lists node_modules directories; loads the canonicalize package (RFC 8785) at start-up, never code chosen by input
   searchPaths: readonly string[] = require.resolve.paths(name) ?? [],
 ): Serialize {
   try {
+    // zero-sim-allow ZS_DYNAMIC_IMPORT: loads the canonicalize package (RFC 8785) at start-up, never code chosen by input
     const serialize = pickSerialize(require(name));
     if (serialize !== undefined) return serialize;
   } catch (err) {
@@ -28,6 +30,7 @@ export function loadCanonicalize(
   }
   for (const dir of searchPaths) {
     try {
+      // zero-sim-allow ZS_DYNAMIC_IMPORT: the package's own file, loads the canonicalize package (RFC 8785) at start-up, never code chosen by input
       const serialize = pickSerialize(require(`${dir}/${name}/lib/canonicalize.js`));
       if (serialize !== undefined) return serialize;
     } catch (err) {

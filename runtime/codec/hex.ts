@@ -48,10 +48,10 @@ export function hexToBytes(hex: string, expectedBytes?: number): Uint8Array {
     throw new CodecBadHexError({ input: shorten(hex), reason, expectedBytes: expected });
   }
   if (expectedBytes !== undefined && hex.length !== expectedBytes * 2) {
-    const reason = `expected ${expectedBytes} bytes, got ${hex.length / 2}`;
+    const reason = `expected ${expectedBytes} bytes, got ${hex.length >>> 1}`;
     throw new CodecBadHexError({ input: shorten(hex), reason, expectedBytes: expected });
   }
-  const out = new Uint8Array(hex.length / 2);
+  const out = new Uint8Array(hex.length >>> 1); // even length checked above
   for (let i = 0; i < out.length; i++) out[i] = Number.parseInt(hex.slice(2 * i, 2 * i + 2), 16);
   return out;
 }

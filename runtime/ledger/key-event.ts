@@ -6,8 +6,8 @@
  *
  * Entry = body ‖ signatures ‖ entryHash ‖ pqcCid, where
  * - body = {chainId, sequence, timestamp, type, data, quantumMetadata, previousHash}
- * - every signature covers canonicalBytes(body) under context `QFS/keyledger/v1`, so it is bound
- *   to this chain, this position and this predecessor and cannot be replayed elsewhere
+ * - every signature covers canonicalBytes({chainId, type, data}) under context `QFS/keyledger/v1`:
+ *   bound to this chain and this event, not to the position (see keyEventSigningBytes)
  * - entryHash = SHA-256(canonicalBytes({...body, signatures})), covering previousHash
  * - pqcCid = the first 32 hex digits of entryHash (a short correlation id for logs)
  * @module
@@ -112,11 +112,16 @@ export type KeyEventStamp = {
 };
 
 /**
- * The canonical bytes every signature of the entry covers (the body, without signatures).
+ * The canonical bytes every signature of the entry covers: `{chainId, type, data}`. Not the ledger
+ * position (sequence, timestamp, previousHash): key events reach the ledger inside transactions,
+ * and a user signs before the sequencer decides where the event lands. Replays are prevented by
+ * the lifecycle (a key registers once; a rotated or revoked key signs nothing again) and, for
+ * admin events, by the carrying transaction's nonce, which the engine checks; the entry hash
+ * still covers the position and the link.
  * @param body - an event body or an entry
  */
 export function keyEventSigningBytes(body: KeyEventBody): Uint8Array {
-  return canonicalBytes(pickBody(body));
+  return canonicalBytes({ chainId: body.chainId, type: body.type, data: body.data });
 }
 
 /**

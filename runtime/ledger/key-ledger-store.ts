@@ -55,7 +55,7 @@ export class MemoryKeyLedgerStore implements KeyLedgerStore {
     invariant(from >= 0n && Number.isSafeInteger(limit) && limit > 0, 'read range is valid');
     invariant(limit <= KEY_LEDGER_READ_LIMIT_MAX, 'read limit is bounded');
     if (from >= BigInt(this.#entries.length)) return [];
-    const start = Number(from);
+    const start = Number(from); // zero-sim-allow ZS_NUMBER_CAST: from < entries.length, a safe integer
     return this.#entries.slice(start, start + limit);
   }
 }

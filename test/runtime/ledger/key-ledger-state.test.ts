@@ -311,9 +311,10 @@ describe('replayKeyLedger', function () {
         field: 'signatures',
       });
     });
-    it('KEYLEDGER_SIGNATURE_INVALID: a registration signed over other bytes', () => {
+    it('KEYLEDGER_SIGNATURE_INVALID: a registration carrying the key’s signature of another event', () => {
       const body = prepareKeyEvent(state, register(), { timestamp: state.lastTimestamp + 1n });
-      const otherBody = { ...body, timestamp: body.timestamp + 1n } as KeyEventBody;
+      const revokeW: KeyEvent = { type: 'revoke', data: { keyId: W.address, reason: '' } };
+      const otherBody = prepareKeyEvent(state, revokeW, { timestamp: state.lastTimestamp + 1n });
       const e = finalizeKeyEntry(body, [signKeyEvent(otherBody, W)]);
       rejects(state, e, ErrorCode.KEYLEDGER_SIGNATURE_INVALID, { signer: W.address });
     });
@@ -332,11 +333,35 @@ describe('replayKeyLedger', function () {
         { signer: W.address },
       );
     });
-    it('KEYLEDGER_SIGNATURE_INVALID: an old signature replayed at another position (no replay)', () => {
-      // Entry 2 was "A grants U oracle"; replaying A's signature for the same grant to V fails.
+    it('KEYLEDGER_SIGNATURE_INVALID: an admin signature reused for another event', () => {
+      // Entry 2 was "A grants U oracle"; A's signature does not cover a grant to V.
       const old = (entries[2] as KeyLedgerEntry).signatures[0];
       const body = prepareKeyEvent(state, grant(V, 'oracle'), { timestamp: state.lastTimestamp });
       rejects(state, finalizeKeyEntry(body, [old as never]), ErrorCode.KEYLEDGER_SIGNATURE_INVALID);
+    });
+    it('signatures cover {chainId, type, data}, not the position: a signed event may land later', () => {
+      // The user signs before the sequencer places the event (key events travel in transactions).
+      const event = register();
+      const signedEarly = signKeyEvent(prepareKeyEvent(state, event, { timestamp: 1n }), W);
+      const later = applyKeyEvent(state, nextEntry(state, grant(V, 'oracle'), [A]));
+      const body = prepareKeyEvent(later, event, { timestamp: later.lastTimestamp });
+      expect(
+        keyLedgerView(applyKeyEvent(later, finalizeKeyEntry(body, [signedEarly]))).getKey(W.address)
+          ?.status,
+      ).to.equal('active');
+    });
+    it('KEYLEDGER_WRONG_CHAIN / SIGNATURE_INVALID: a signature from another chain does not carry over', () => {
+      const foreign = signKeyEvent(
+        {
+          ...prepareKeyEvent(state, register(), { timestamp: 1n }),
+          chainId: 'other',
+        } as KeyEventBody,
+        W,
+      );
+      const body = prepareKeyEvent(state, register(), { timestamp: state.lastTimestamp });
+      rejects(state, finalizeKeyEntry(body, [foreign]), ErrorCode.KEYLEDGER_SIGNATURE_INVALID, {
+        signer: W.address,
+      });
     });
     it('KEYLEDGER_UNKNOWN_KEY: an unknown target or signer', () => {
       rejects(state, nextEntry(state, grant(W, 'oracle'), [A]), ErrorCode.KEYLEDGER_UNKNOWN_KEY, {
