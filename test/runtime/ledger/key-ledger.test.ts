@@ -3,7 +3,7 @@
  * ├── deterministic replay: two independent builds give identical entries, head and seal bytes,
  * │   equal to the pinned values (so every run and machine agrees)
  * ├── order sensitivity: every swap, drop, edit (with or without re-hashing) is detected by replay
- * │   with its position
+ * │   with its position (a re-hashed edit of the last entry's unsigned fields only by the seal)
  * ├── open() replays the store; append validates before storing; a rejected append changes nothing
  * ├── live view vs snapshot
  * └── MemoryKeyLedgerStore: append must extend the head; read ranges; entry JSON round trip
