@@ -16,8 +16,8 @@
  * non-plain object (Map, Set, Date, typed arrays, class instances, boxed primitives).
  * @module
  */
-import canonicalize from 'canonicalize';
 import { invariant } from '../assert';
+import { loadCanonicalize } from './canonicalize-package';
 import { CodecUnencodableError, type UnencodableReason } from './errors';
 
 /** Deepest nesting accepted (the root is depth 0). Protocol objects nest a handful of levels. */
@@ -29,6 +29,7 @@ export type JsonValue = string | number | boolean | null | readonly JsonValue[] 
 export type JsonObject = { readonly [key: string]: JsonValue };
 
 const encoder = new TextEncoder();
+const canonicalize = loadCanonicalize();
 
 /**
  * The RFC 8785 canonical text of `value`.

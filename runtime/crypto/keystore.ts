@@ -34,6 +34,7 @@ import {
   sha256Hex,
 } from '../codec';
 import {
+  CryptoInvalidInputError,
   KeystoreBadPassphraseError,
   KeystoreCorruptError,
   KeystoreExistsError,
@@ -103,6 +104,7 @@ export function createKeyFile(
  * @param options - scrypt cost, salt and nonce
  * @returns the key file
  * @throws {KeystoreNoPassphraseError} when the passphrase is empty
+ * @throws {CryptoInvalidInputError} when the scrypt cost is out of range
  */
 export function encryptKey(
   seed: Uint8Array,
@@ -249,9 +251,8 @@ function deriveKey(
 function checkScryptN(N: number): void {
   const { logNMin, logNMax } = SCRYPT_LIMITS;
   if (!Number.isSafeInteger(N) || N < 2 ** logNMin || N > 2 ** logNMax || (N & (N - 1)) !== 0) {
-    throw new RangeError(
-      `scrypt N must be a power of two in [2^${logNMin}, 2^${logNMax}], got ${N}`,
-    );
+    const reason = `not a power of two in [2^${logNMin}, 2^${logNMax}]: ${N}`;
+    throw new CryptoInvalidInputError({ field: 'scryptN', reason });
   }
 }
 

@@ -9,7 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { Piscina } from 'piscina';
 import { selectVerifyBackend, type BackendPreference, type VerifyBackendName } from './backend';
-import { CryptoPoolClosedError } from './errors';
+import { CryptoInvalidInputError, CryptoPoolClosedError } from './errors';
 import { checkVerifyInput } from './ml-dsa';
 import type { VerifyItem, VerifyTask } from './verify-worker';
 
@@ -52,11 +52,15 @@ export class VerifyPool {
    * @param options - threads, backend preference, logger
    * @returns the pool
    * @throws {CryptoBackendUnavailableError} when `backend: 'native'` is required and missing
+   * @throws {CryptoInvalidInputError} when `threads` is not an integer in [1, 256]
    */
   static create(options: VerifyPoolOptions = {}): VerifyPool {
     const threads = options.threads ?? os.availableParallelism();
     if (!Number.isSafeInteger(threads) || threads < 1 || threads > 256) {
-      throw new RangeError(`threads must be an integer in [1, 256], got ${threads}`);
+      throw new CryptoInvalidInputError({
+        field: 'threads',
+        reason: `not an integer in [1, 256]: ${threads}`,
+      });
     }
     const selected = selectVerifyBackend({
       preference: options.backend ?? 'auto',

@@ -27,8 +27,12 @@ import {
 } from '../codec';
 import { ML_DSA_87, sign, SignatureContext, verify, type KeyPair } from '../crypto';
 import { invariant } from '../assert';
-import { KeyLedgerSealMismatchError, KeyLedgerUnauthorizedError } from './errors';
-import { computeEntryHash, pqcCidOf, type KeyLedgerEntry } from './key-event';
+import {
+  KeyLedgerMalformedError,
+  KeyLedgerSealMismatchError,
+  KeyLedgerUnauthorizedError,
+} from './errors';
+import { checkKeyEntryShape, computeEntryHash, pqcCidOf, type KeyLedgerEntry } from './key-event';
 import type { KeyLedgerView } from './key-ledger-state';
 import { copyStringMap, exactKeysProblem, isRecord, stringMapProblem } from './wire';
 
@@ -58,6 +62,7 @@ export type KeyFinalitySeal = KeySealBody & { readonly signature: string };
 export type KeySealCheck =
   | 'shape'
   | 'entries'
+  | 'entry-shape'
   | 'entry-sequence'
   | 'entry-chain'
   | 'entry-link'
@@ -220,6 +225,8 @@ function checkEntries(entries: readonly KeyLedgerEntry[]): KeySealMismatch | nul
   const chainId = entries[0]?.chainId;
   for (let i = 0; i < entries.length; i++) {
     const entry = entries[i] as KeyLedgerEntry;
+    const shape = entryShapeProblem(entry, i);
+    if (shape !== null) return at('entry-shape', i, 'a KeyLedger entry', shape);
     if (entry.sequence !== BigInt(i))
       return at('entry-sequence', i, String(i), String(entry.sequence));
     if (entry.chainId !== chainId) return at('entry-chain', i, String(chainId), entry.chainId);
@@ -232,6 +239,17 @@ function checkEntries(entries: readonly KeyLedgerEntry[]): KeySealMismatch | nul
     previousHash = entryHash;
   }
   return null;
+}
+
+function entryShapeProblem(entry: unknown, index: number): string | null {
+  try {
+    checkKeyEntryShape(entry, BigInt(index));
+    return null;
+  } catch (err) {
+    if (err instanceof KeyLedgerMalformedError)
+      return `${String(err.details.field)}: ${String(err.details.reason)}`;
+    throw err;
+  }
 }
 
 function sealShapeProblem(seal: unknown): string | null {

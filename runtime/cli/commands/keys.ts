@@ -3,10 +3,17 @@
  * inspect one. The passphrase comes from QFS_PASSPHRASE, a prompt, or stdin (passphrase.ts).
  * @module
  */
+import fs from 'node:fs';
 import type { Command } from 'commander';
 import { isCodedError } from '../../errors';
 import { hexToBytes } from '../../codec';
-import { createKeyFile, keyFingerprint, readKeyFile, writeKeyFile } from '../../crypto';
+import {
+  createKeyFile,
+  keyFingerprint,
+  KeystoreExistsError,
+  readKeyFile,
+  writeKeyFile,
+} from '../../crypto';
 import { println, type CliIo } from '../io';
 import { resolvePassphrase } from '../passphrase';
 
@@ -41,6 +48,8 @@ export function registerKeysCommands(
           state.exitCode = 2;
           return;
         }
+        // Fail before asking for a passphrase; writeKeyFile still refuses atomically (O_EXCL).
+        if (fs.existsSync(options.out)) throw new KeystoreExistsError({ path: options.out });
         const passphrase = await resolvePassphrase(io, process.env, { confirm: true });
         const { file } = createKeyFile(passphrase, { scryptN: 2 ** logN });
         writeKeyFile(options.out, file);
