@@ -17,7 +17,7 @@
  * @module
  */
 import { invariant } from '../assert';
-import { loadCanonicalize } from './canonicalize-package';
+import canonicalize from 'canonicalize';
 import { CodecUnencodableError, type UnencodableReason } from './errors';
 
 /** Deepest nesting accepted (the root is depth 0). Protocol objects nest a handful of levels. */
@@ -29,7 +29,6 @@ export type JsonValue = string | number | boolean | null | readonly JsonValue[] 
 export type JsonObject = { readonly [key: string]: JsonValue };
 
 const encoder = new TextEncoder();
-const canonicalize = loadCanonicalize();
 
 /**
  * The RFC 8785 canonical text of `value`.
