@@ -56,8 +56,25 @@ export function isChecksumAddress(value: unknown): value is string {
   return checksum(value.slice(2).toLowerCase()) === value;
 }
 
+/**
+ * Checksums already computed, by lowercase hex: every transaction checks two addresses and the same
+ * accounts recur, so the keccak (the largest cost of parsing a transaction) is paid once per
+ * address. A pure function's memo: bounded, and cleared when full (no iteration, no eviction order).
+ */
+const checksums = new Map<string, string>();
+const CHECKSUM_CACHE_MAX = 65_536;
+
 /** EIP-55: uppercase hex letter i when nibble i of keccak256(lowercase hex text) is ≥ 8. */
 function checksum(lowerHex: string): string {
+  const known = checksums.get(lowerHex);
+  if (known !== undefined) return known;
+  const computed = computeChecksum(lowerHex);
+  if (checksums.size >= CHECKSUM_CACHE_MAX) checksums.clear();
+  checksums.set(lowerHex, computed);
+  return computed;
+}
+
+function computeChecksum(lowerHex: string): string {
   const hash = keccak_256(encoder.encode(lowerHex));
   let out = '0x';
   for (let i = 0; i < 40; i++) {

@@ -13,9 +13,13 @@
  * `len(tag)` is one byte. The length prefix makes the framing unambiguous: no (tag, data) pair
  * frames to the same bytes as another pair with a different tag, and no domain-separated input
  * begins with `{` the way canonical JSON does (tags are shorter than 0x7b bytes).
+ *
+ * The digest is Node's native SHA-256 (`crypto.hash`: deterministic, not a random API), about three
+ * times cheaper than a JavaScript digest on the short inputs hashed for every transaction; tests
+ * compare it with @noble/hashes.
  * @module
  */
-import { sha256 as nobleSha256 } from '@noble/hashes/sha2.js';
+import { hash as nodeHash } from 'node:crypto';
 import { invariant } from '../assert';
 import { canonicalBytes } from './canonical';
 import { bytesToHex } from './hex';
@@ -47,7 +51,7 @@ const PRINTABLE_ASCII = /^[\x21-\x7e]{1,120}$/;
  * @returns the 32-byte digest
  */
 export function sha256(data: Uint8Array): Uint8Array {
-  return nobleSha256(data);
+  return new Uint8Array(nodeHash('sha256', data, 'buffer'));
 }
 
 /**
@@ -58,7 +62,7 @@ export function sha256(data: Uint8Array): Uint8Array {
  * sha256Hex(new Uint8Array()); // 'e3b0c442…b855'
  */
 export function sha256Hex(data: Uint8Array): string {
-  return bytesToHex(nobleSha256(data));
+  return nodeHash('sha256', data, 'hex');
 }
 
 /**
@@ -76,7 +80,7 @@ export function hashDomain(tag: HashDomain, data: Uint8Array): Uint8Array {
   framed[0] = tagBytes.length;
   framed.set(tagBytes, 1);
   framed.set(data, 1 + tagBytes.length);
-  return nobleSha256(framed);
+  return sha256(framed);
 }
 
 /** {@link hashDomain} as lowercase hex. */

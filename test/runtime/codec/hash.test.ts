@@ -69,3 +69,16 @@ describe('hashCanonical', () => {
     expect(hashCanonical(value)).to.equal(sha256Hex(canonicalBytes({ a: 'x', b: 2n })));
   });
 });
+
+describe('sha256 (native digest)', () => {
+  it('equals @noble/hashes on inputs of every length up to 300 bytes', async () => {
+    const { sha256: nobleSha256 } = await import('@noble/hashes/sha2.js');
+    const { sha256: ours, sha256Hex: oursHex, bytesToHex } = await import('../../../runtime/codec');
+    for (let n = 0; n <= 300; n++) {
+      const data = Uint8Array.from({ length: n }, (_, i) => (i * 31 + n) & 255);
+      const expected = nobleSha256(data);
+      expect(ours(data)).to.deep.equal(expected);
+      expect(oursHex(data)).to.equal(bytesToHex(expected));
+    }
+  });
+});
