@@ -1,4 +1,6 @@
 import { createHash } from 'node:crypto';
+import { sha256 as nobleSha256 } from '@noble/hashes/sha2.js';
+import { sha256 as ours, sha256Hex as oursHex, bytesToHex as toHex } from '../../../runtime/codec';
 import { expect } from 'chai';
 import {
   canonicalBytes,
@@ -71,14 +73,12 @@ describe('hashCanonical', () => {
 });
 
 describe('sha256 (native digest)', () => {
-  it('equals @noble/hashes on inputs of every length up to 300 bytes', async () => {
-    const { sha256: nobleSha256 } = await import('@noble/hashes/sha2.js');
-    const { sha256: ours, sha256Hex: oursHex, bytesToHex } = await import('../../../runtime/codec');
+  it('equals @noble/hashes on inputs of every length up to 300 bytes', () => {
     for (let n = 0; n <= 300; n++) {
       const data = Uint8Array.from({ length: n }, (_, i) => (i * 31 + n) & 255);
       const expected = nobleSha256(data);
       expect(ours(data)).to.deep.equal(expected);
-      expect(oursHex(data)).to.equal(bytesToHex(expected));
+      expect(oursHex(data)).to.equal(toHex(expected));
     }
   });
 });
