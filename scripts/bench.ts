@@ -1,0 +1,242 @@
+/**
+ * `npm run bench -- --json`: throughput of the whole flow with real ML-DSA-87 verification.
+ * The real node (store on disk, synchronous=FULL, seals signed, CoherenceLedger committed) is fed
+ * in-process through the same `Sequencer.submit` the HTTP handler calls, and over HTTP on loopback
+ * from a separate client process; for each verification backend and 1..N worker threads it prints
+ * one JSON object: {mode, backend, workers, txs, tps, p50ms, p99ms, cpuCores, rssMb,
+ * verifyCeilingTps, ratio}. verifyCeilingTps is the raw ML-DSA-87 verification rate of this machine
+ * measured in the same run (the worker pool at full width), so `ratio` says how close the node
+ * comes to the hardware's ceiling. Then `qfs replay` speed on the last ledger.
+ *
+ * Options: --txs N (default 20000; noble runs use at most --noble-txs, default 3000),
+ * --accounts M (default 60), --modes inproc,http, --backends native,noble, --workers 1,2.
+ */
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { canonicalString, hexToBytes } from '../runtime/codec';
+import { selectVerifyBackend, SignatureContext, VerifyPool, type VerifyBackendName } from '../runtime/crypto';
+import { loadGenesis, parseTx, txSigningBytes, type BundleResult } from '../runtime/engine';
+import { keyLedgerView } from '../runtime/ledger';
+import { buildApp } from '../runtime/node/api/app';
+import { replayLedger } from '../runtime/node/audit';
+import { osEntropy, systemClock } from '../runtime/node/clock';
+import { Sequencer } from '../runtime/node/sequencer';
+import { NodeStore } from '../runtime/node/store';
+import { benchSequencerKey, loadWorkload, type Workload } from './bench/workload';
+
+type Args = { json: boolean; txs: number; nobleTxs: number; accounts: number; modes: string[]; backends: VerifyBackendName[]; workers: number[] };
+
+function parseArgs(argv: readonly string[]): Args {
+  const get = (name: string, fallback: string) => {
+    const i = argv.indexOf(`--${name}`);
+    return i >= 0 && argv[i + 1] !== undefined ? (argv[i + 1] as string) : fallback;
+  };
+  const cores = os.availableParallelism();
+  return {
+    json: argv.includes('--json'),
+    txs: Number(get('txs', '20000')),
+    nobleTxs: Number(get('noble-txs', '3000')),
+    accounts: Number(get('accounts', '60')),
+    modes: get('modes', 'inproc,http').split(','),
+    backends: get('backends', 'native,noble').split(',') as VerifyBackendName[],
+    workers: get('workers', Array.from({ length: cores }, (_, i) => i + 1).join(',')).split(',').map(Number),
+  };
+}
+
+const silent = { info: () => undefined, warn: () => undefined, error: () => undefined };
+const log = (line: string) => process.stderr.write(`bench: ${line}\n`);
+
+function nativeAvailable(): boolean {
+  try {
+    return selectVerifyBackend({ preference: 'native' }).name === 'native';
+  } catch {
+    return false;
+  }
+}
+
+/** Raw verification rate of the pool at full width: the hardware ceiling for this backend. */
+async function verifyCeiling(workload: Workload, backend: VerifyBackendName): Promise<number> {
+  const state = loadGenesis(workload.genesis).state;
+  const view = keyLedgerView(state.keys);
+  const sample = workload.txs.slice(0, backend === 'native' ? 4000 : 500).map((w) => parseTx(w)).filter((t) => view.getKey(t.from) !== undefined);
+  const items = sample.map((t) => ({ publicKey: hexToBytes(view.getKey(t.from)?.publicKey ?? ''), message: txSigningBytes(t), signature: hexToBytes(t.signature), context: SignatureContext.TX }));
+  const pool = VerifyPool.create({ backend, log: () => undefined });
+  try {
+    await pool.verifyBatch(items.slice(0, 64)); // warm the workers
+    const started = performance.now();
+    const verdicts = await pool.verifyBatch(items);
+    const seconds = (performance.now() - started) / 1000;
+    if (verdicts.some((v) => !v)) throw new Error('a workload signature does not verify');
+    return Math.round(items.length / seconds);
+  } finally {
+    await pool.close();
+  }
+}
+
+type RunResult = Record<string, unknown> & { dir: string };
+
+async function run(workload: Workload, file: string, mode: string, backend: VerifyBackendName, workers: number, count: number, ceiling: number): Promise<RunResult> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'qfs-bench-'));
+  const store = NodeStore.open(path.join(dir, 'qfs.db'));
+  const { keyGenesis } = loadGenesis(workload.genesis);
+  store.setMeta('genesis', canonicalString(workload.genesis));
+  store.insertKeyEntry(0, canonicalString(keyGenesis), keyGenesis.entryHash);
+  const pool = VerifyPool.create({ threads: workers, backend, log: () => undefined });
+  const seq = await Sequencer.open({
+    store,
+    key: benchSequencerKey(),
+    clock: systemClock,
+    entropy: osEntropy,
+    pool,
+    limits: { bundleSizeMax: 2000, bundleIntervalMs: 100, mempoolCapacity: count + 1000, mempoolPerSenderMax: count, ackBatchItems: 512, ackBatchDelayMs: 2 },
+    log: silent,
+  });
+  const ackAt = new Map<string, number>();
+  const commitAt: number[] = [];
+  const latencies: number[] = [];
+  let failed = 0;
+  const submit = seq.submit.bind(seq);
+  seq.submit = async (wire: unknown) => {
+    const r = await submit(wire);
+    if (!ackAt.has(r.txHash)) ackAt.set(r.txHash, performance.now());
+    return r;
+  };
+  seq.on('bundle', (r: BundleResult) => {
+    const now = performance.now();
+    for (const receipt of r.receipts) {
+      commitAt.push(now);
+      const acked = ackAt.get(receipt.txHash);
+      if (acked !== undefined) latencies.push(now - acked);
+      if (receipt.status === 'failed') failed += 1;
+    }
+  });
+  let rssPeak = 0;
+  const sampler = setInterval(() => (rssPeak = Math.max(rssPeak, process.memoryUsage().rss)), 50);
+  const cpuStart = process.cpuUsage();
+  const started = performance.now();
+  seq.start();
+  let clientCpuMs = 0;
+  if (mode === 'inproc') {
+    await feedInProcess(seq, workload.txs.slice(0, count));
+  } else {
+    const app = buildApp({ sequencer: seq, version: 'bench' });
+    await app.listen({ port: 0, host: '127.0.0.1' });
+    const address = app.server.address();
+    const port = typeof address === 'object' && address !== null ? address.port : 0;
+    clientCpuMs = await httpClient(`http://127.0.0.1:${port}`, file, count);
+    await waitUntil(() => commitAt.length >= count, 600_000);
+    await app.close();
+  }
+  await waitUntil(() => commitAt.length >= count, 600_000);
+  const wall = (performance.now() - started) / 1000;
+  const cpu = process.cpuUsage(cpuStart);
+  clearInterval(sampler);
+  seq.stop();
+  await pool.close();
+  store.close();
+  const sorted = [...commitAt].sort((a, b) => a - b);
+  const lo = sorted[Math.floor(count * 0.1)] as number;
+  const hi = sorted[Math.floor(count * 0.9) - 1] as number;
+  const tps = Math.round((Math.floor(count * 0.9) - Math.floor(count * 0.1)) / ((hi - lo) / 1000));
+  latencies.sort((a, b) => a - b);
+  const pct = (p: number) => Math.round((latencies[Math.min(latencies.length - 1, Math.floor(latencies.length * p))] ?? 0) * 10) / 10;
+  return {
+    mode,
+    backend,
+    workers,
+    txs: count,
+    tps,
+    p50ms: pct(0.5),
+    p99ms: pct(0.99),
+    cpuCores: Math.round((((cpu.user + cpu.system) / 1000 + clientCpuMs) / 1000 / wall) * 100) / 100,
+    rssMb: Math.round(rssPeak / 2 ** 20),
+    verifyCeilingTps: ceiling,
+    ratio: Math.round((tps / ceiling) * 100) / 100,
+    failedTxs: failed,
+    wallSeconds: Math.round(wall * 10) / 10,
+    dir,
+  };
+}
+
+async function feedInProcess(seq: Sequencer, txs: readonly unknown[]): Promise<void> {
+  let next = 0;
+  const worker = async () => {
+    for (;;) {
+      const i = next++;
+      if (i >= txs.length) return;
+      for (let attempt = 0; ; attempt++) {
+        try {
+          await seq.submit(txs[i]);
+          break;
+        } catch (err) {
+          if (attempt > 500) throw err;
+          await new Promise((r) => setTimeout(r, 10));
+        }
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: 512 }, worker));
+}
+
+function httpClient(url: string, file: string, count: number): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', path.join(__dirname, 'bench', 'http-client.ts'), url, file, String(count), '128'], { stdio: ['ignore', 'pipe', 'inherit'] });
+    let out = '';
+    child.stdout.on('data', (c: Buffer) => (out += c.toString()));
+    child.once('exit', (code) => (code === 0 ? resolve((JSON.parse(out) as { cpuMs: number }).cpuMs) : reject(new Error(`http client exited with ${code}`))));
+  });
+}
+
+async function waitUntil(done: () => boolean, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!done()) {
+    if (Date.now() > deadline) throw new Error('timed out');
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+async function main(): Promise<void> {
+  const args = parseArgs(process.argv.slice(2));
+  const workload = await loadWorkload(args.txs, args.accounts, log);
+  const file = path.join(__dirname, '..', '.bench-cache', `workload-v1-${args.txs}-${args.accounts}.json`);
+  const emit = (obj: object) => process.stdout.write(`${args.json ? JSON.stringify(obj) : JSON.stringify(obj, null, 1)}\n`);
+  const native = nativeAvailable();
+  if (!native && args.backends.includes('native')) emit({ note: 'native verification backend (pqclean) unavailable: native figures skipped, noble only' });
+  const backends = args.backends.filter((b) => b !== 'native' || native);
+  emit({ machine: { cpus: os.cpus()[0]?.model ?? 'unknown', cores: os.availableParallelism(), memGb: Math.round(os.totalmem() / 2 ** 30), node: process.version } });
+  let last: RunResult | null = null;
+  for (const backend of backends) {
+    const ceiling = await verifyCeiling(workload, backend);
+    emit({ backend, verifyCeilingTps: ceiling, threads: os.availableParallelism() });
+    for (const mode of args.modes) {
+      for (const workers of args.workers) {
+        const count = backend === 'native' ? args.txs : Math.min(args.txs, args.nobleTxs);
+        log(`${mode} ${backend} workers=${workers} txs=${count}`);
+        const result = await run(workload, file, mode, backend, workers, count, ceiling);
+        const { dir, ...printed } = result;
+        emit(printed);
+        if (last !== null) fs.rmSync(last.dir, { recursive: true, force: true });
+        last = result;
+      }
+    }
+  }
+  if (last !== null) {
+    const store = NodeStore.open(path.join(last.dir, 'qfs.db'));
+    const pool = VerifyPool.create({ backend: backends[0] ?? 'noble', log: () => undefined });
+    const started = performance.now();
+    const replay = await replayLedger(store, { pool });
+    const seconds = (performance.now() - started) / 1000;
+    emit({ replay: { txs: replay.txs, bundles: replay.bundles, txsPerSecond: Math.round(replay.txs / seconds), matches: replay.mismatch === null } });
+    await pool.close();
+    store.close();
+    fs.rmSync(last.dir, { recursive: true, force: true });
+  }
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+  process.exitCode = 1;
+});
