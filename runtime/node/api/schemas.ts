@@ -1,0 +1,321 @@
+/**
+ * JSON schemas of every route's input and output. Fastify validates requests against them (with
+ * type coercion and property removal switched off, so a number where a string belongs is an
+ * error, not a conversion), serialises responses through them, and @fastify/swagger publishes them
+ * as the OpenAPI document at /docs/json.
+ *
+ * Signed objects (DRV packets, coherence entries, seals) are returned exactly as stored: canonical
+ * JSON with every integer a decimal string, so a client can re-canonicalise and verify a signature.
+ * Everything else uses JSON numbers for heights, indexes and counts (all below 2^53) and decimal
+ * strings for nonces and 18-decimal token amounts.
+ * @module
+ */
+import { ML_DSA_87 } from '../../crypto';
+import { TOKENS } from '../../engine';
+
+export type JsonSchema = Readonly<Record<string, unknown>>;
+
+/** Largest height a path may name: 2^53 (JSON numbers are exact up to it). */
+export const HEIGHT_MAX = 2 ** 53;
+
+export const hashSchema = {
+  type: 'string',
+  pattern: '^[0-9a-f]{64}$',
+  description: 'SHA-256, 64 lowercase hex digits',
+} as const;
+const nullableHash = { type: ['string', 'null'], pattern: '^[0-9a-f]{64}$' } as const;
+export const addressSchema = {
+  type: 'string',
+  pattern: '^0x[0-9a-fA-F]{40}$',
+  description: '0x + 40 hex digits (EIP-55 checksum when mixed case)',
+} as const;
+const heightParam = {
+  type: 'string',
+  pattern: '^(0|[1-9][0-9]{0,15})$',
+  description: `decimal bundle height, at most ${HEIGHT_MAX}`,
+} as const;
+const amount = {
+  type: 'string',
+  pattern: '^[0-9]+\\.[0-9]{18}$',
+  description: '18-decimal fixed point',
+} as const;
+const decimalString = { type: 'string', pattern: '^(0|[1-9][0-9]*)$' } as const;
+const height = { type: 'integer', minimum: 0 } as const;
+const anyObject = { type: 'object', additionalProperties: true } as const;
+
+const amounts = {
+  type: 'object',
+  required: [...TOKENS],
+  additionalProperties: false,
+  properties: Object.fromEntries(TOKENS.map((t) => [t, amount])),
+} as const;
+
+/** `{error: {code, message, details}}`: every failure. */
+export const errorSchema = {
+  type: 'object',
+  required: ['error'],
+  properties: {
+    error: {
+      type: 'object',
+      required: ['code', 'message', 'details'],
+      properties: {
+        code: { type: 'string', description: 'stable code (see docs/api.md)' },
+        message: { type: 'string' },
+        details: { ...anyObject, description: 'the offending values' },
+      },
+    },
+  },
+} as const;
+
+/** Responses every route can give besides its own: client errors and server errors. */
+export const errorResponses = { '4xx': errorSchema, '5xx': errorSchema } as const;
+
+export const txParams = {
+  type: 'object',
+  required: ['hash'],
+  additionalProperties: false,
+  properties: { hash: hashSchema },
+} as const;
+export const heightParams = {
+  type: 'object',
+  required: ['height'],
+  additionalProperties: false,
+  properties: { height: heightParam },
+} as const;
+export const addressParams = {
+  type: 'object',
+  required: ['address'],
+  additionalProperties: false,
+  properties: { address: addressSchema },
+} as const;
+
+/**
+ * A signed transaction. The schema checks types and length bounds only; the sequencer parses the
+ * content (addresses, decimal forms, tokens, body shape) and answers with a TX_* code.
+ */
+export const txWireSchema = {
+  type: 'object',
+  required: ['chainId', 'from', 'nonce', 'body', 'signature'],
+  additionalProperties: false,
+  properties: {
+    chainId: { type: 'string', maxLength: 64 },
+    from: { type: 'string', maxLength: 42, description: 'sender address (EIP-55)' },
+    nonce: { type: 'string', maxLength: 20, description: 'decimal; the previous nonce + 1' },
+    body: {
+      type: 'object',
+      maxProperties: 8,
+      description:
+        'transfer {type, token, to, amount} | action {type, kind, units, ref} | key | guidance',
+    },
+    signature: {
+      type: 'string',
+      maxLength: 2 * ML_DSA_87.signatureBytes,
+      description: 'ML-DSA-87 signature (context QFS/tx/v1), lowercase hex',
+    },
+  },
+} as const;
+
+const txStatusEnum = { type: 'string', enum: ['pending', 'committed', 'rejected'] } as const;
+
+export const txAcceptedSchema = {
+  type: 'object',
+  required: ['txHash', 'status'],
+  properties: { txHash: hashSchema, status: txStatusEnum },
+} as const;
+
+const receiptSchema = {
+  type: 'object',
+  required: ['status'],
+  properties: {
+    status: { type: 'string', enum: ['ok', 'failed'] },
+    code: { type: 'string', description: 'why it failed' },
+    reason: { type: 'string' },
+    fee: { ...amount, description: 'FLX fee charged (actions)' },
+  },
+} as const;
+
+export const txViewSchema = {
+  type: 'object',
+  required: ['txHash', 'status'],
+  properties: {
+    txHash: hashSchema,
+    status: txStatusEnum,
+    height: { ...height, description: 'bundle height (committed)' },
+    index: { type: 'integer', minimum: 0, description: 'position in the bundle (committed)' },
+    receipt: receiptSchema,
+    code: { type: 'string', description: 'rejection code (rejected)' },
+    reason: { type: 'string', description: 'rejection reason (rejected)' },
+  },
+} as const;
+
+export const accountViewSchema = {
+  type: 'object',
+  required: ['address', 'height', 'balances', 'nonce', 'key'],
+  properties: {
+    address: addressSchema,
+    height: { ...height, description: 'committed bundles the view reflects' },
+    balances: amounts,
+    nonce: { ...decimalString, description: 'last committed nonce (0 if none)' },
+    key: {
+      type: ['object', 'null'],
+      description: 'the KeyLedger record of this address, null if none',
+      required: ['status', 'capabilities', 'registeredAt', 'changedAt'],
+      properties: {
+        status: { type: 'string', enum: ['active', 'retired', 'revoked'] },
+        capabilities: { type: 'array', items: { type: 'string' } },
+        registeredAt: { ...decimalString, description: 'KeyLedger sequence' },
+        changedAt: { ...decimalString, description: 'KeyLedger sequence' },
+        rotatedFrom: { type: ['string', 'null'] },
+        rotatedTo: { type: ['string', 'null'] },
+      },
+    },
+  },
+} as const;
+
+const packetSchema = {
+  ...anyObject,
+  description:
+    'the signed DRV packet as stored: version, chainId, sequence, ttsTimestamp, seed, ' +
+    'previousHash, payloadHash, entropy, metadata, signer, signature',
+} as const;
+const sealSchema = {
+  ...anyObject,
+  description: 'the signed seal as stored (canonical JSON, integers as decimal strings)',
+} as const;
+
+export const bundleViewSchema = {
+  type: 'object',
+  required: [
+    'height',
+    'packetHash',
+    'bundleHash',
+    'opLogHash',
+    'stateRoot',
+    'txCount',
+    'packet',
+    'txHashes',
+    'metrics',
+    'rewards',
+    'allocations',
+    'toTreasury',
+    'fees',
+    'dissonance',
+    'opLogEntryCount',
+    'coherenceEntry',
+    'seal',
+    'sealHash',
+  ],
+  properties: {
+    height,
+    packetHash: hashSchema,
+    bundleHash: hashSchema,
+    opLogHash: hashSchema,
+    stateRoot: hashSchema,
+    txCount: { type: 'integer', minimum: 0 },
+    packet: packetSchema,
+    txHashes: { type: 'array', items: hashSchema },
+    metrics: {
+      type: 'object',
+      description: 'HSMF metrics (18-decimal) and whether ATR was coherent',
+      additionalProperties: true,
+    },
+    rewards: {
+      type: 'object',
+      required: ['requested', 'granted', 'clips'],
+      properties: {
+        requested: amounts,
+        granted: amounts,
+        clips: {
+          type: 'array',
+          items: {
+            type: 'object',
+            properties: {
+              token: { type: 'string' },
+              requested: amount,
+              granted: amount,
+              reason: { type: 'string' },
+            },
+          },
+        },
+      },
+    },
+    allocations: {
+      type: 'array',
+      items: {
+        type: 'object',
+        required: ['address', 'token', 'amount'],
+        properties: { address: addressSchema, token: { type: 'string' }, amount },
+      },
+    },
+    toTreasury: amounts,
+    fees: amount,
+    dissonance: { type: 'array', items: anyObject },
+    opLogEntryCount: { type: 'integer', minimum: 0 },
+    coherenceEntry: { ...sealSchema, description: 'the CoherenceLedger entry as stored' },
+    seal: sealSchema,
+    sealHash: hashSchema,
+  },
+} as const;
+
+export const coherenceSealViewSchema = {
+  type: 'object',
+  required: ['height', 'entryHash', 'seal', 'sealHash'],
+  properties: { height, entryHash: hashSchema, seal: sealSchema, sealHash: hashSchema },
+} as const;
+
+export const keySealViewSchema = {
+  type: 'object',
+  required: ['height', 'seal', 'sealHash'],
+  properties: {
+    height: { ...height, description: 'height of the bundle that wrote it' },
+    seal: sealSchema,
+    sealHash: hashSchema,
+  },
+} as const;
+
+export const statusSchema = {
+  type: 'object',
+  required: [
+    'chainId',
+    'version',
+    'height',
+    'nextHeight',
+    'stateRoot',
+    'headHash',
+    'lastSealHash',
+    'halted',
+    'mempoolDepth',
+    'lastAnchor',
+  ],
+  properties: {
+    chainId: { type: 'string' },
+    version: { type: 'string', description: 'node software version' },
+    height: {
+      type: ['integer', 'null'],
+      minimum: 0,
+      description: 'height of the latest committed bundle, null before the first',
+    },
+    nextHeight: { ...height, description: 'committed bundles = the next bundle’s height' },
+    stateRoot: hashSchema,
+    headHash: { ...nullableHash, description: 'CoherenceLedger head entry hash' },
+    lastSealHash: { ...nullableHash, description: 'hash of the latest coherence seal' },
+    halted: {
+      type: ['object', 'null'],
+      description: 'null, or the persisted halt (writes answer 503 NODE_HALTED)',
+      required: ['cir', 'reason', 'height'],
+      properties: {
+        cir: { type: 'integer', description: '302 (critical halt) or 412 (quarantine)' },
+        reason: { type: 'string' },
+        height: height,
+        evidence: { type: 'object', additionalProperties: { type: 'string' } },
+      },
+    },
+    mempoolDepth: { type: 'integer', minimum: 0 },
+    lastAnchor: { description: 'the anchoring service’s last anchor, null when not anchoring' },
+  },
+} as const;
+
+export const metricsSchema = {
+  type: 'string',
+  description: 'Prometheus text exposition format 0.0.4',
+} as const;
