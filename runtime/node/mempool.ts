@@ -87,7 +87,9 @@ export class Mempool {
         nonce += 1n;
       }
     }
-    picked.sort((a, b) => a.key - b.key || a.entry.seq - b.entry.seq);
+    // Arrival order across senders; equal keys by sender, then nonce, so that a sender's
+    // transactions always run in nonce order (a total order: key, sender, nonce).
+    picked.sort((a, b) => a.key - b.key || compareText(a.entry.tx.from.toLowerCase(), b.entry.tx.from.toLowerCase()) || (a.entry.tx.nonce < b.entry.tx.nonce ? -1 : 1));
     return picked.slice(0, max).map((p) => p.entry);
   }
 
@@ -101,4 +103,8 @@ export class Mempool {
     }
     return out;
   }
+}
+
+function compareText(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }
