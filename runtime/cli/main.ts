@@ -5,6 +5,8 @@
 import { Command, CommanderError } from 'commander';
 import type { CliIo } from './io';
 import { registerMathCommands } from './commands/math';
+import { registerNodeCommands } from './commands/node';
+import { registerDevnetCommands } from './commands/devnet';
 import { registerKeysCommands } from './commands/keys';
 
 /** Usage errors (unknown command, missing argument) exit with 2, like the zero-sim checker. */
@@ -20,6 +22,8 @@ export function buildProgram(io: CliIo, state: { exitCode: number }): Command {
       writeErr: (s) => io.stderr.write(s),
     });
   registerMathCommands(program, io, state);
+  registerNodeCommands(program, io, state);
+  registerDevnetCommands(program, io, state);
   registerKeysCommands(program, io, state);
   return program;
 }

@@ -89,7 +89,12 @@ export class Mempool {
     }
     // Arrival order across senders; equal keys by sender, then nonce, so that a sender's
     // transactions always run in nonce order (a total order: key, sender, nonce).
-    picked.sort((a, b) => a.key - b.key || compareText(a.entry.tx.from.toLowerCase(), b.entry.tx.from.toLowerCase()) || (a.entry.tx.nonce < b.entry.tx.nonce ? -1 : 1));
+    picked.sort(
+      (a, b) =>
+        a.key - b.key ||
+        compareText(a.entry.tx.from.toLowerCase(), b.entry.tx.from.toLowerCase()) ||
+        (a.entry.tx.nonce < b.entry.tx.nonce ? -1 : 1),
+    );
     return picked.slice(0, max).map((p) => p.entry);
   }
 

@@ -5,7 +5,9 @@ const Module = require('node:module');
 const resolve = Module._resolveFilename;
 Module._resolveFilename = function (request, ...rest) {
   if (request === 'pqclean') {
-    const err = new Error("Cannot find module 'pqclean' (blocked by test/support/block-pqclean.js)");
+    const err = new Error(
+      "Cannot find module 'pqclean' (blocked by test/support/block-pqclean.js)",
+    );
     err.code = 'MODULE_NOT_FOUND';
     throw err;
   }

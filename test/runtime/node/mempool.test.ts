@@ -27,7 +27,11 @@ describe('Mempool.select', () => {
     pool.add(entry(A, 3n, 2));
     pool.add(entry(B, 1n, 3));
     pool.add(entry(B, 2n, 4));
-    expect(pool.select(10, () => 1n).map((e) => e.tx.hash)).to.deep.equal([`${A}-1`, `${B}-1`, `${B}-2`]);
+    expect(pool.select(10, () => 1n).map((e) => e.tx.hash)).to.deep.equal([
+      `${A}-1`,
+      `${B}-1`,
+      `${B}-2`,
+    ]);
     expect(pool.select(2, () => 1n)).to.have.length(2);
   });
 

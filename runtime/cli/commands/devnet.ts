@@ -1,0 +1,154 @@
+/**
+ * `qfs devnet` (what `npm start` runs), `qfs demo` and `qfs anchor status`.
+ * @module
+ */
+import type { Command } from 'commander';
+import { pino } from 'pino';
+import { readChainConfig } from '../../chain/config';
+import { connectChain } from '../../chain/connect';
+import { DEVNET_PASSPHRASE, runDemoWorkload, startDevnet, type DemoReport } from '../../chain/demo';
+import { isCodedError } from '../../errors';
+import { NodeStore } from '../../node/store';
+import { paths } from '../../node/data-dir';
+import { println, type CliIo } from '../io';
+import { resolvePassphrase } from '../passphrase';
+
+type State = { exitCode: number };
+
+export function registerDevnetCommands(program: Command, io: CliIo, state: State): void {
+  program
+    .command('devnet')
+    .description(
+      'run the whole system locally: Hardhat chain, contracts, sequencer, API, anchoring, demo workload',
+    )
+    .option('--dir <dir>', 'data directory (default .qfs/devnet)')
+    .option('--no-demo', 'do not drive the demo workload')
+    .option('--txs <n>', 'demo transactions', '24')
+    .action(async (o: { dir?: string; demo: boolean; txs: string }) => {
+      await guard(io, state, async () => {
+        if (process.env.QFS_PASSPHRASE === undefined)
+          io.stderr.write(
+            `note: QFS_PASSPHRASE unset; the devnet keys use the throwaway passphrase "${DEVNET_PASSPHRASE}"\n`,
+          );
+        const log = pino({ level: process.env.QFS_LOG_LEVEL ?? 'warn' });
+        const devnet = await startDevnet({ ...(o.dir === undefined ? {} : { dir: o.dir }), log });
+        println(
+          io,
+          `chain     ${devnet.chain.rpcUrl} (Hardhat, EVM chain id ${devnet.evmChainId})`,
+        );
+        println(
+          io,
+          `contracts token ${await devnet.connection.contracts.token.getAddress()}  anchor ${await devnet.connection.contracts.anchor.getAddress()}  registry ${await devnet.connection.contracts.registry.getAddress()}`,
+        );
+        println(io, `api       ${devnet.node.url}   docs ${devnet.node.url}/docs`);
+        println(io, `data      ${devnet.dir}`);
+        if (o.demo) printReport(io, await runDemoWorkload(devnet, Number(o.txs)));
+        println(io, 'running; Ctrl-C stops everything');
+        await new Promise<void>((resolve) => {
+          process.once('SIGINT', resolve);
+          process.once('SIGTERM', resolve);
+        });
+        await devnet.stop();
+        println(io, 'stopped');
+      });
+    });
+
+  program
+    .command('demo')
+    .description(
+      'start the devnet, drive N signed transactions, anchor, print one JSON report and exit',
+    )
+    .option('--txs <n>', 'demo transactions', '24')
+    .option('--dir <dir>', 'data directory to keep (default: a fresh temporary one)')
+    .option('--json', 'print JSON (default)', true)
+    .action(async (o: { txs: string; dir?: string }) => {
+      await guard(io, state, async () => {
+        const log = pino({ level: process.env.QFS_LOG_LEVEL ?? 'silent' });
+        const dir =
+          o.dir ??
+          (await import('node:fs')).mkdtempSync(`${(await import('node:os')).tmpdir()}/qfs-demo-`);
+        const devnet = await startDevnet({ dir, log });
+        try {
+          println(io, JSON.stringify({ dir, ...(await runDemoWorkload(devnet, Number(o.txs))) }));
+        } finally {
+          await devnet.stop();
+        }
+      });
+    });
+
+  const anchor = program.command('anchor').description('anchoring tools');
+  anchor
+    .command('status')
+    .description('local CoherenceLedger head vs the on-chain anchored heads')
+    .requiredOption('--dir <dir>', 'data directory')
+    .option('--json', 'print JSON')
+    .action(async (o: { dir: string; json?: boolean }) => {
+      await guard(io, state, async () => {
+        const config = readChainConfig(o.dir);
+        if (config === null) {
+          println(io, 'no chain configured (D/chain.json or QFS_RPC_URL)');
+          state.exitCode = 1;
+          return;
+        }
+        const passphrase = await resolvePassphrase(io, process.env, { confirm: false });
+        const { contracts, provider } = await connectChain(config, passphrase);
+        const store = NodeStore.open(paths(o.dir).db);
+        try {
+          const local = store.headHeight();
+          const [coherence, key, token, registry] = await Promise.all([
+            contracts.anchor.latestAnchor(0),
+            contracts.anchor.latestAnchor(1),
+            contracts.token.balanceHead(),
+            contracts.registry.nextEpoch(),
+          ]);
+          const out = {
+            localHeight: local,
+            anchoredHeight: coherence.anchored ? Number(coherence.latestHeight) : null,
+            lag: local - (coherence.anchored ? Number(coherence.latestHeight) : -1),
+            keySealsAnchored: key.anchored ? Number(key.latestHeight) + 1 : 0,
+            balanceEpochsApplied: Number(token.nextEpoch),
+            allocationEpochsAnchored: Number(registry),
+            evmBlock: await provider.getBlockNumber(),
+          };
+          println(
+            io,
+            o.json === true
+              ? JSON.stringify(out)
+              : Object.entries(out)
+                  .map(([k, v]) => `${k}: ${v}`)
+                  .join('\n'),
+          );
+        } finally {
+          store.close();
+        }
+      });
+    });
+}
+
+function printReport(io: CliIo, r: DemoReport): void {
+  println(
+    io,
+    `demo      ${r.txs} transactions (${r.failedTxs} failed by design of the workload), committed height ${r.committedHeight}, anchored height ${r.anchoredHeight}`,
+  );
+  for (const [name, a] of Object.entries(r.accounts)) {
+    println(io, `  ${name.padEnd(6)} ${a.address}`);
+    for (const token of Object.keys(a.runtime)) {
+      const runtime = a.runtime[token as keyof typeof a.runtime];
+      const onchain = a.onchain[token as keyof typeof a.onchain];
+      println(
+        io,
+        `    ${token}  runtime ${runtime.padStart(32)}  on-chain ${onchain.padStart(32)}  ${runtime === onchain ? 'ok' : 'DIFFERS'}`,
+      );
+    }
+  }
+}
+
+async function guard(io: CliIo, state: State, body: () => Promise<void>): Promise<void> {
+  try {
+    await body();
+  } catch (err) {
+    if (!isCodedError(err)) throw err;
+    io.stderr.write(`error: ${err.code}: ${err.message}\n`);
+    state.exitCode = 1;
+  }
+}
