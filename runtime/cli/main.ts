@@ -6,6 +6,8 @@ import { Command, CommanderError } from 'commander';
 import type { CliIo } from './io';
 import { registerMathCommands } from './commands/math';
 import { registerKeysCommands } from './commands/keys';
+import { registerTxCommands } from './commands/tx';
+import { registerBalanceCommands } from './commands/balance';
 
 /** Usage errors (unknown command, missing argument) exit with 2, like the zero-sim checker. */
 export const EXIT_USAGE = 2;
@@ -21,6 +23,8 @@ export function buildProgram(io: CliIo, state: { exitCode: number }): Command {
     });
   registerMathCommands(program, io, state);
   registerKeysCommands(program, io, state);
+  registerTxCommands(program, io, state);
+  registerBalanceCommands(program, io, state);
   return program;
 }
 
