@@ -8,6 +8,8 @@ import { registerMathCommands } from './commands/math';
 import { registerNodeCommands } from './commands/node';
 import { registerDevnetCommands } from './commands/devnet';
 import { registerKeysCommands } from './commands/keys';
+import { registerTxCommands } from './commands/tx';
+import { registerBalanceCommands } from './commands/balance';
 
 /** Usage errors (unknown command, missing argument) exit with 2, like the zero-sim checker. */
 export const EXIT_USAGE = 2;
@@ -25,6 +27,8 @@ export function buildProgram(io: CliIo, state: { exitCode: number }): Command {
   registerNodeCommands(program, io, state);
   registerDevnetCommands(program, io, state);
   registerKeysCommands(program, io, state);
+  registerTxCommands(program, io, state);
+  registerBalanceCommands(program, io, state);
   return program;
 }
 

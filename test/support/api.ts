@@ -69,3 +69,9 @@ export async function eventually<T>(check: () => T | undefined, attempts = 400):
   }
   throw new Error('condition not reached');
 }
+
+/** Starts the app on a loopback port chosen by the OS and returns its base URL. */
+export async function listenLoopback(node: ApiNode): Promise<string> {
+  const address = await node.app.listen({ host: '127.0.0.1', port: 0 });
+  return address.replace('localhost', '127.0.0.1');
+}

@@ -21,7 +21,7 @@ import { registerTxRoutes } from './routes/tx';
 export const DEFAULT_API_PORT = 7545;
 
 export type ApiLimits = {
-  /** Largest request body. A signed key rotation is about 25 KiB of JSON. */
+  /** Largest request body. A signed key rotation, the largest transaction, is about 33 KB. */
   readonly bodyLimitBytes: number;
   /** Requests per client IP per window; the default is generous so benchmarks are not throttled. */
   readonly rateLimitMax: number;

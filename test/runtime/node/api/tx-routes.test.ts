@@ -15,7 +15,7 @@
  */
 import { expect } from 'chai';
 import type { TxWire } from '../../../../runtime/sdk/tx-builder';
-import { actionBody, signTx, transferBody } from '../../../../runtime/sdk/tx-builder';
+import { actionBody, rotateBody, signTx, transferBody } from '../../../../runtime/sdk/tx-builder';
 import { CHAIN_ID, keys } from '../../../support/engine';
 import { testKey } from '../../../support/keys';
 import { apiNode, eventually, expectError, type ApiNode } from '../../../support/api';
@@ -294,6 +294,22 @@ describe('POST /v1/tx and GET /v1/tx/:hash', () => {
 });
 
 describe('POST /v1/tx under pressure', () => {
+  it('accepts a key rotation, the largest transaction (two keys, three signatures)', async () => {
+    const node = await apiNode();
+    try {
+      const c = keys.user(2);
+      const wire = signTx(c, CHAIN_ID, 1n, rotateBody(CHAIN_ID, c, testKey(303)));
+      expect(Buffer.byteLength(JSON.stringify(wire))).to.be.within(30_000, 40_000);
+      const res = await post(node, wire);
+      expect(res.statusCode, res.body).to.equal(202);
+      node.seq.produceBundle();
+      const view = (await get(node, `/v1/tx/${res.json().txHash}`)).json();
+      expect(view.receipt, JSON.stringify(view)).to.deep.equal({ status: 'ok' });
+    } finally {
+      await node.close();
+    }
+  });
+
   it('answers 503 SEQUENCER_MEMPOOL_FULL with Retry-After when the mempool is full', async () => {
     const node = await apiNode({ nodeLimits: { mempoolCapacity: 1 } });
     try {
