@@ -6,6 +6,7 @@ import { Command, CommanderError } from 'commander';
 import type { CliIo } from './io';
 import { registerMathCommands } from './commands/math';
 import { registerKeysCommands } from './commands/keys';
+import { registerSimCommands } from './commands/sim';
 
 /** Usage errors (unknown command, missing argument) exit with 2, like the zero-sim checker. */
 export const EXIT_USAGE = 2;
@@ -21,6 +22,7 @@ export function buildProgram(io: CliIo, state: { exitCode: number }): Command {
     });
   registerMathCommands(program, io, state);
   registerKeysCommands(program, io, state);
+  registerSimCommands(program, io, state);
   return program;
 }
 
