@@ -93,7 +93,7 @@ export const DEFAULT_PARAMS: EngineParams = Object.freeze({
 export function parseParams(json: unknown): EngineParams {
   if (json === undefined) return DEFAULT_PARAMS;
   const obj = record(json, 'params');
-  allowOnly(obj, Object.keys(DEFAULT_PARAMS), 'params');
+  allowOnly(obj, Object.keys(DEFAULT_PARAMS).sort(), 'params');
   const d = DEFAULT_PARAMS;
   const params: EngineParams = {
     lambda1: udField(obj, 'lambda1', d.lambda1),
