@@ -105,7 +105,7 @@ export function runSimulation(options: SimOptions): SimReport {
   for (let b = 0; b < options.bundles; b++) {
     const planned = workload.nextBundle(state, options.txs);
     const txs = planned.map((p) => toSignedTx(p, options.signed));
-    const stepMs = rng.chance(20) ? 6n * 3_600_000n : BigInt(rng.between(200, 5000));
+    const stepMs = rng.chance(30) ? 6n * 3_600_000n : BigInt(rng.between(200, 5000));
     const seed = bytesToHex(rng.bytes(32));
     const result = executeBundle(
       state,
