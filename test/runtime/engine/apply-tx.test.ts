@@ -72,7 +72,9 @@ function guidanceBody(overrides: Record<string, string>) {
   return { type: 'guidance', guidance: guidanceToJson(guidanceWith(overrides)) };
 }
 
-describe('transactions in a bundle', () => {
+describe('transactions in a bundle', function () {
+  // Bundles sign and verify their DRV packets (and some transactions) with ML-DSA-87.
+  this.timeout(60_000);
   const s0 = genesisState(3);
 
   describe('authentication failures', () => {
