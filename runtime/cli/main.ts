@@ -10,6 +10,7 @@ import { registerDevnetCommands } from './commands/devnet';
 import { registerKeysCommands } from './commands/keys';
 import { registerTxCommands } from './commands/tx';
 import { registerBalanceCommands } from './commands/balance';
+import { registerSimCommands } from './commands/sim';
 
 /** Usage errors (unknown command, missing argument) exit with 2, like the zero-sim checker. */
 export const EXIT_USAGE = 2;
@@ -29,6 +30,7 @@ export function buildProgram(io: CliIo, state: { exitCode: number }): Command {
   registerKeysCommands(program, io, state);
   registerTxCommands(program, io, state);
   registerBalanceCommands(program, io, state);
+  registerSimCommands(program, io, state);
   return program;
 }
 

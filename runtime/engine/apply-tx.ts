@@ -114,7 +114,10 @@ export function applyTx(scope: TxScope, tx: SignedTx, index: number): Receipt {
   if (!outcome.ok) {
     // All or nothing: undo every effect, then keep only the nonce.
     scope.working.rollback(mark);
-    Object.assign(scope, saved);
+    scope.keys = saved.keys;
+    scope.nextGuidance = saved.nextGuidance;
+    scope.totalUnits = saved.totalUnits;
+    scope.fees = saved.fees;
     if (savedWeight === undefined) scope.weights.delete(tx.from);
     else scope.weights.set(tx.from, savedWeight);
     scope.keyEntries.length = savedEntries;

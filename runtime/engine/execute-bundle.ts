@@ -14,7 +14,13 @@
  */
 import { canonicalString, sha256HexUtf8 } from '../codec';
 import { isCodedError } from '../errors';
-import { Cir302Halt, detectDissonance, isHalt, type DissonanceRecord } from '../guard';
+import {
+  Cir302Halt,
+  detectDissonance,
+  isHalt,
+  type Cir511State,
+  type DissonanceRecord,
+} from '../guard';
 import {
   computePayloadHash,
   keyLedgerView,
@@ -43,7 +49,12 @@ export const BUNDLE_TXS_MAX = 10_000;
 export type BundleInput = { readonly packet: DrvPacket; readonly txs: readonly SignedTx[] };
 
 export type ExecuteOptions = {
-  /** Hashes of transactions whose signatures the caller has verified against their sender keys. */
+  /**
+   * Hashes of transactions whose signatures the caller has verified against the key the engine
+   * would use: the sender's active key (for a `register` transaction, the key it registers). The
+   * engine then skips their ML-DSA verification; everything else (key status, nonce, effect) is
+   * checked as usual. Transactions must come from `parseTx`, which derives their hashes.
+   */
   readonly preverified?: ReadonlySet<string>;
 };
 
@@ -113,26 +124,42 @@ export function executeBundle(
   const scope = openScope(cm, state, packet, hsmf, options);
   const receipts = txs.map((tx, i) => applyTx(scope, tx, i));
   const settled = settle(cm, state, scope, packet, hsmf);
+  return finish({ state, packet, hash, txs, cm, hsmf, cir511, scope, receipts, settled });
+}
+
+/** Step 9: the next state, its root, the op-log hash and the bundle hash. */
+function finish(b: {
+  state: EngineState;
+  packet: DrvPacket;
+  hash: string;
+  txs: readonly SignedTx[];
+  cm: CertifiedMath;
+  hsmf: HsmfResult;
+  cir511: { readonly records: readonly DissonanceRecord[]; readonly state: Cir511State };
+  scope: TxScope;
+  receipts: Receipt[];
+  settled: ReturnType<typeof settle>;
+}): BundleResult {
+  const { packet, hash, scope, receipts } = b;
+  const { rewards, allocations, toTreasury, transition } = b.settled;
   const partial = {
-    ...state,
-    height: state.height + 1n,
+    ...b.state,
+    height: b.state.height + 1n,
     lastPacket: packet,
     lastPacketHash: hash,
-    accounts: settled.transition.accounts,
-    supply: settled.transition.supply,
-    emission: settled.transition.emission,
+    accounts: transition.accounts,
+    supply: transition.supply,
+    emission: transition.emission,
     guidance: scope.nextGuidance,
     keys: scope.keys,
-    cir511: cir511.state,
+    cir511: b.cir511.state,
   };
   const stateRoot = stateRootOf(partial);
-  const next: EngineState = Object.freeze({ ...partial, stateRoot });
-  const opLogHash = cm.logHash;
-  const { rewards, allocations, toTreasury } = settled;
+  const opLogHash = b.cm.logHash;
   const bundleHash = bundleHashOf({
-    height: sequence,
+    height: packet.sequence,
     packetHash: hash,
-    txs,
+    txs: b.txs,
     receipts,
     rewards,
     allocations,
@@ -140,12 +167,12 @@ export function executeBundle(
     stateRoot,
   });
   return Object.freeze({
-    state: next,
-    height: sequence,
+    state: Object.freeze({ ...partial, stateRoot }),
+    height: packet.sequence,
     packetHash: hash,
     receipts: Object.freeze(receipts),
-    hsmf,
-    dissonance: cir511.records,
+    hsmf: b.hsmf,
+    dissonance: b.cir511.records,
     rewards,
     allocations,
     toTreasury,
@@ -153,7 +180,7 @@ export function executeBundle(
     keyEntries: Object.freeze([...scope.keyEntries]),
     changedAccounts: settled.transition.changed,
     opLogHash,
-    opLogEntryCount: cm.entryCount,
+    opLogEntryCount: b.cm.entryCount,
     stateRoot,
     bundleHash,
   });

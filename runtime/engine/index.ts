@@ -53,7 +53,13 @@ export {
   getDirectionalPenalty,
   GuidanceRejection,
   ACTION_KIND_PATTERN,
+  GUIDANCE_MAGNITUDES_MAX,
+  GUIDANCE_PENALTIES_MAX,
+  GUIDANCE_PENALTY_MAX,
+  GUIDANCE_MAGNITUDE_MIN,
+  GUIDANCE_MAGNITUDE_MAX,
   type Guidance,
+  type GuidanceCheck,
 } from './utility-oracle';
 export { validateActionBundle, type HsmfMetrics, type HsmfResult } from './hsmf';
 export {

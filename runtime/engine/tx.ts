@@ -193,7 +193,12 @@ function parseKeyBody(body: Readonly<Record<string, unknown>>): TxBody {
     throw new TxMalformedError('TX_MALFORMED', 'body.event.data', 'too many fields');
   const copy: Record<string, string> = {};
   for (const field of fields)
-    copy[field] = string(data[field], `body.event.data.${field}`, TX_LIMITS.keyDataValueLengthMax);
+    copy[field] = string(
+      data[field],
+      `body.event.data.${field}`,
+      TX_LIMITS.keyDataValueLengthMax,
+      true,
+    );
   if (!Array.isArray(body.signatures) || body.signatures.length > TX_LIMITS.keySignaturesMax) {
     throw new TxMalformedError(
       'TX_MALFORMED',

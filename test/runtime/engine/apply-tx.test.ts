@@ -19,7 +19,7 @@ import {
   type EngineState,
   type SignedTx,
 } from '../../../runtime/engine';
-import { keyLedgerView } from '../../../runtime/ledger';
+import { keyLedgerView, replayKeyLedger } from '../../../runtime/ledger';
 import { UD } from '../../../runtime/math';
 import { bytesToHex } from '../../../runtime/codec';
 import type { KeyPair } from '../../../runtime/crypto';
@@ -40,11 +40,12 @@ import {
   nonceOf,
   preverify,
   runBundle,
+  testGenesis,
   tx,
   unsignedTx,
 } from '../../support/engine';
 import { caught, testKey } from '../../support/keys';
-import { parseTx } from '../../../runtime/engine';
+import { loadGenesis, parseTx } from '../../../runtime/engine';
 
 const [A, B, C] = [0, 1, 2].map((i) => keys.user(i)) as [KeyPair, KeyPair, KeyPair];
 
@@ -72,7 +73,9 @@ function guidanceBody(overrides: Record<string, string>) {
   return { type: 'guidance', guidance: guidanceToJson(guidanceWith(overrides)) };
 }
 
-describe('transactions in a bundle', () => {
+describe('transactions in a bundle', function () {
+  // Bundles sign and verify their DRV packets (and some transactions) with ML-DSA-87.
+  this.timeout(60_000);
   const s0 = genesisState(3);
 
   describe('authentication failures', () => {
@@ -374,6 +377,26 @@ describe('transactions in a bundle', () => {
         expect(r.state.keys.headHash).to.equal(s0.keys.headHash);
         expect(nonceOf(r.state, keys.admin.address)).to.equal(4n);
       });
+    });
+
+    it('returns KeyLedger entries that replay, from the genesis entry, to the bundle’s key state', () => {
+      const genesis = loadGenesis(testGenesis(3));
+      const fresh = testKey(215);
+      const next = testKey(216);
+      const r1 = run(genesis.state, [
+        u(fresh, 1n, registerBody(CHAIN_ID, fresh)),
+        u(keys.admin, 1n, capabilityBody('grant', fresh.address, 'oracle', keys.admin)),
+      ]);
+      const r2 = run(r1.state, [
+        u(fresh, 2n, rotateBody(CHAIN_ID, fresh, next)),
+        u(keys.admin, 2n, revokeBody(C.address, keys.admin, '')),
+      ]);
+      const entries = [genesis.keyGenesis, ...r1.keyEntries, ...r2.keyEntries];
+      const replayed = replayKeyLedger(entries);
+      expect(replayed.state.headHash).to.equal(r2.state.keys.headHash);
+      expect(replayed.state.entryCount).to.equal(5n);
+      expect(replayed.view.hasCapability(next.address, 'oracle')).to.equal(true);
+      expect(replayed.view.getKey(C.address)?.status).to.equal('revoked');
     });
 
     it('the sequencer revoking its own key makes the next packet fail DRV_SIGNER_UNAUTHORIZED', () => {

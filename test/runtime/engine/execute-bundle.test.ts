@@ -79,7 +79,9 @@ function splitByHand(total: bigint, weights: bigint[]): bigint[] {
   return parts;
 }
 
-describe('executeBundle', () => {
+describe('executeBundle', function () {
+  // Bundles sign and verify their DRV packets (and some transactions) with ML-DSA-87.
+  this.timeout(60_000);
   const s0 = genesisState(3);
 
   describe('worked example: A sends B 10 CHR; B acts (compute, 5 units); A acts (storage, 7 units)', () => {

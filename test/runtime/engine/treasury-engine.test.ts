@@ -65,7 +65,9 @@ function rewards(
   );
 }
 
-describe('calculateRewards', () => {
+describe('calculateRewards', function () {
+  // Bundles sign and verify their DRV packets (and some transactions) with ML-DSA-87.
+  this.timeout(60_000);
   describe('when C_holo = 1 and U = 10', () => {
     // multiplier = 1 + 1/10 = 1.1; base = U × C_holo × multiplier = 11
     it('grants CHR = 1·11, FLX = 0.1·11·1.1, PSI = 0.1·11, ATR = 0.05·11, RES = 0.02·11', () => {

@@ -86,6 +86,12 @@ describe('parseTx', () => {
         signatures: [{ signer: FROM, signature: ZERO_SIGNATURE }],
       });
     });
+    it('accepts an empty key data value (a revocation without a reason)', () => {
+      const revoke = { ...grant, event: { type: 'revoke', data: { keyId: TO, reason: '' } } };
+      expect(parseTx(wire(revoke)).body).to.deep.include({
+        event: { type: 'revoke', data: { keyId: TO, reason: '' } },
+      });
+    });
     it('parses guidance', () => {
       const body = parseTx(wire(guidance)).body;
       expect(body.type).to.equal('guidance');
