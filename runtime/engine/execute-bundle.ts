@@ -178,7 +178,7 @@ function finish(b: {
     toTreasury,
     fees: scope.fees,
     keyEntries: Object.freeze([...scope.keyEntries]),
-    changedAccounts: settled.transition.changed,
+    changedAccounts: transition.changed,
     opLogHash,
     opLogEntryCount: b.cm.entryCount,
     stateRoot,
