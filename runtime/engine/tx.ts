@@ -199,6 +199,24 @@ function parseKeyBody(body: Readonly<Record<string, unknown>>): TxBody {
       TX_LIMITS.keyDataValueLengthMax,
       true,
     );
+  // Public keys are checked here so a malformed one is refused at parse, not at verification.
+  for (const field of ['publicKey', 'newPublicKey'] as const) {
+    const value = copy[field];
+    if (value !== undefined && !isHex(value, ML_DSA_87.publicKeyBytes)) {
+      throw new TxMalformedError(
+        'TX_MALFORMED',
+        `body.event.data.${field}`,
+        'an ML-DSA-87 public key in lowercase hex',
+      );
+    }
+  }
+  if (type === 'register' && copy.publicKey === undefined) {
+    throw new TxMalformedError(
+      'TX_MALFORMED',
+      'body.event.data.publicKey',
+      'a registration carries the public key',
+    );
+  }
   if (!Array.isArray(body.signatures) || body.signatures.length > TX_LIMITS.keySignaturesMax) {
     throw new TxMalformedError(
       'TX_MALFORMED',

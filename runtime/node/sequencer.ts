@@ -122,7 +122,10 @@ export type TxStatus =
       readonly reason: string;
     };
 
-/** Events: 'bundle' (BundleResult) after a commit, 'halt' (OperatorRecord) when production stops. */
+/**
+ * Events: 'bundle' (BundleResult) after a commit, 'rejected' ([{txHash, code}]) when acknowledged
+ * transactions expire, 'halt' (OperatorRecord) when production stops.
+ */
 export class Sequencer extends EventEmitter {
   readonly store: NodeStore;
   readonly key: KeyPair;
@@ -243,10 +246,14 @@ export class Sequencer extends EventEmitter {
   async submit(wire: unknown): Promise<SubmitResult> {
     const tx = parseTx(wire);
     const known = this.txStatus(tx.hash);
-    if (known !== null) return { txHash: tx.hash, status: known.status, duplicate: true };
+    // An expired transaction may be sent again (its nonce may be fillable now); any other known
+    // transaction gets the same answer as before.
+    if (known !== null && !(known.status === 'rejected' && known.code === 'TX_EXPIRED')) {
+      return { txHash: tx.hash, status: known.status, duplicate: true };
+    }
     const flying = this.#inflight.get(tx.hash);
     if (flying !== undefined) return flying.then((r) => ({ ...r, duplicate: true }));
-    const promise = this.#admit(tx);
+    const promise = this.#admit(tx, known !== null);
     this.#inflight.set(tx.hash, promise);
     try {
       return await promise;
@@ -255,7 +262,7 @@ export class Sequencer extends EventEmitter {
     }
   }
 
-  async #admit(tx: SignedTx): Promise<SubmitResult> {
+  async #admit(tx: SignedTx, wasExpired: boolean): Promise<SubmitResult> {
     if (this.#halt !== null)
       throw new NodeHaltedError({ cir: this.#halt.cir, reason: this.#halt.reason });
     const publicKey = this.#checkAdmission(tx);
@@ -280,6 +287,7 @@ export class Sequencer extends EventEmitter {
         seq: ++this.#seq,
         receivedMs: Number(this.#opts.clock.nowMs()),
       };
+      if (wasExpired) this.store.forgetRejected(tx.hash);
       await this.#ack.add(entry);
       this.#mempool.add(entry);
       this.#preverified.add(tx.hash);
@@ -406,7 +414,7 @@ export class Sequencer extends EventEmitter {
       this.#firstWaitingMs !== null && now - this.#firstWaitingMs >= this.limits.bundleIntervalMs;
     if (!due && this.#mempool.size < this.limits.bundleSizeMax) return;
     this.produceBundle();
-    this.#expireStale(now);
+    this.expireStale(now);
   }
 
   /**
@@ -567,8 +575,8 @@ export class Sequencer extends EventEmitter {
     return createKeySeal(entries, view, { timestamp }, this.key);
   }
 
-  /** Rejects, with a recorded reason, pending transactions that have waited past the TTL with a nonce gap. */
-  #expireStale(now: number): void {
+  /** Rejects, with a recorded reason, pending transactions that have waited past the TTL with a nonce gap (the loop calls it after each bundle). */
+  expireStale(now: number): void {
     const stale = this.#mempool.stale(
       now - this.limits.mempoolTtlMs,
       (sender) => getAccountNonce(this.#state, sender) + 1n,
@@ -587,6 +595,10 @@ export class Sequencer extends EventEmitter {
       this.#mempool.remove(e.tx.hash);
       this.#preverified.delete(e.tx.hash);
     }
+    this.emit(
+      'rejected',
+      stale.map((e) => ({ txHash: e.tx.hash, code: 'TX_EXPIRED' })),
+    );
   }
 
   /** Stops production with a persisted, signed halt record (idempotent while halted). */
@@ -629,6 +641,13 @@ export class Sequencer extends EventEmitter {
     this.#halt = null;
     this.#opts.log.warn({ reason, cleared: halt.cir }, 'halt cleared by operator');
     return record;
+  }
+
+  /** The highest nonce of `address` committed or waiting in the mempool (0 for a new account). */
+  pendingNonce(address: string): bigint {
+    let nonce = getAccountNonce(this.#state, address);
+    while (this.#mempool.bySenderNonce(address, nonce + 1n) !== undefined) nonce += 1n;
+    return nonce;
   }
 
   /** Where a transaction stands, or null if unknown. */

@@ -184,6 +184,16 @@ export class NodeStore {
     return (this.#stmts.bundleTxs.all(height) as Record<string, unknown>[]).map(txRow);
   }
 
+  /** The transaction hashes of a bundle, in order (cheaper than bundleTxs). */
+  bundleTxHashes(height: number): string[] {
+    return (this.#stmts.bundleTxHashes.all(height) as { tx_hash: string }[]).map((r) => r.tx_hash);
+  }
+
+  /** Forgets that an expired transaction was rejected, so that it can be admitted again. */
+  forgetRejected(txHash: string): void {
+    this.#stmts.deleteRejected.run(txHash);
+  }
+
   committedTx(txHash: string): CommittedTxRow | undefined {
     const row = this.#stmts.tx.get(txHash) as Record<string, unknown> | undefined;
     return row === undefined ? undefined : txRow(row);
@@ -350,6 +360,8 @@ function prepare(db: Database.Database) {
     head: db.prepare('SELECT MAX(height) AS height FROM bundles'),
     bundle: db.prepare('SELECT * FROM bundles WHERE height = ?'),
     bundleTxs: db.prepare('SELECT * FROM txs WHERE height = ? ORDER BY idx'),
+    bundleTxHashes: db.prepare('SELECT tx_hash FROM txs WHERE height = ? ORDER BY idx'),
+    deleteRejected: db.prepare('DELETE FROM rejected WHERE tx_hash = ?'),
     tx: db.prepare('SELECT * FROM txs WHERE tx_hash = ?'),
     coherence: db.prepare('SELECT * FROM coherence WHERE height = ?'),
     coherenceRange: db.prepare(

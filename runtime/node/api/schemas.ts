@@ -150,12 +150,16 @@ export const txViewSchema = {
 
 export const accountViewSchema = {
   type: 'object',
-  required: ['address', 'height', 'balances', 'nonce', 'key'],
+  required: ['address', 'height', 'balances', 'nonce', 'nextNonce', 'key'],
   properties: {
     address: addressSchema,
     height: { ...height, description: 'committed bundles the view reflects' },
     balances: amounts,
     nonce: { ...decimalString, description: 'last committed nonce (0 if none)' },
+    nextNonce: {
+      ...decimalString,
+      description: 'the nonce the next transaction must carry, counting pending ones',
+    },
     key: {
       type: ['object', 'null'],
       description: 'the KeyLedger record of this address, null if none',

@@ -57,6 +57,7 @@ export function accountView(seq: Sequencer, input: string): Record<string, unkno
     height: Number(state.height),
     balances: amountsJson(account.balances),
     nonce: account.nonce.toString(),
+    nextNonce: (seq.pendingNonce(address) + 1n).toString(),
     key:
       key === undefined
         ? null
@@ -90,7 +91,7 @@ export function bundleView(seq: Sequencer, height: number): Record<string, unkno
     stateRoot: row.stateRoot,
     txCount: row.txCount,
     packet: JSON.parse(row.packet),
-    txHashes: seq.store.bundleTxs(height).map((t) => t.txHash),
+    txHashes: seq.store.bundleTxHashes(height),
     metrics: summary.metrics,
     rewards: summary.rewards,
     allocations: summary.allocations,

@@ -330,3 +330,25 @@ describe('parseTx', () => {
     });
   });
 });
+
+describe('parseTx key events', () => {
+  const register = (data: Record<string, string>) => ({
+    type: 'key',
+    event: { type: 'register', data },
+    signatures: [{ signer: FROM, signature: ZERO_SIGNATURE }],
+  });
+
+  it('refuses a registration without a public key with TX_MALFORMED', () => {
+    expect(rejection(wire(register({ keyId: FROM })))).to.deep.equal({
+      code: 'TX_MALFORMED',
+      field: 'body.event.data.publicKey',
+    });
+  });
+
+  it('refuses a public key that is not 2,592 bytes of lowercase hex', () => {
+    expect(rejection(wire(register({ keyId: FROM, publicKey: 'ab'.repeat(10) })))).to.deep.equal({
+      code: 'TX_MALFORMED',
+      field: 'body.event.data.publicKey',
+    });
+  });
+});

@@ -32,3 +32,26 @@ describe('Sequencer', () => {
     reopened.store.close();
   });
 });
+
+describe('Sequencer mempool lifecycle', () => {
+  it('reports the pending nonce and lets an expired transaction be sent again', async () => {
+    const file = initStore(tempDir());
+    const seq = await openSequencer(file, { mempoolTtlMs: 1 });
+    const a = keys.user(0);
+    const b = keys.user(1);
+    const gap = signTx(a, CHAIN_ID, 2n, transferBody('CHR', b.address, '1'));
+    const { txHash } = await seq.submit(gap);
+    expect(seq.pendingNonce(a.address)).to.equal(0n); // nonce 1 is missing
+    seq.expireStale(Number.MAX_SAFE_INTEGER);
+    const expired = seq.txStatus(txHash);
+    expect(expired).to.deep.include({ status: 'rejected', code: 'TX_EXPIRED' });
+    await seq.submit(signTx(a, CHAIN_ID, 1n, transferBody('CHR', b.address, '1')));
+    expect(seq.pendingNonce(a.address)).to.equal(1n);
+    const again = await seq.submit(gap);
+    expect(again).to.deep.equal({ txHash, status: 'pending', duplicate: false });
+    expect(seq.pendingNonce(a.address)).to.equal(2n);
+    expect(seq.produceBundle()?.receipts.map((r) => r.status)).to.deep.equal(['ok', 'ok']);
+    expect(seq.txStatus(txHash)?.status).to.equal('committed');
+    seq.store.close();
+  });
+});

@@ -103,6 +103,7 @@ describe('ledger routes', () => {
           RES: '999.750000000000000000',
         },
         nonce: '1',
+        nextNonce: '2',
         key: {
           status: 'active',
           capabilities: [],
@@ -139,6 +140,7 @@ describe('ledger routes', () => {
         height: 2,
         balances: { CHR: ZERO, FLX: ZERO, PSI: ZERO, ATR: ZERO, RES: ZERO },
         nonce: '0',
+        nextNonce: '1',
         key: null,
       });
     });

@@ -186,7 +186,7 @@ describe('POST /v1/tx and GET /v1/tx/:hash', () => {
       const signature = transferA1.signature;
       const body = {
         type: 'key',
-        event: { type: 'register', data: { a: big, b: big, c: big, d: big } },
+        event: { type: 'grant', data: { a: big, b: big, c: big, d: big } },
         signatures: [
           { signer: a.address, signature },
           { signer: b.address, signature },
