@@ -17,7 +17,13 @@ import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { canonicalString, hexToBytes } from '../runtime/codec';
-import { selectVerifyBackend, SignatureContext, VerifyPool, type VerifyBackendName } from '../runtime/crypto';
+import {
+  selectVerifyBackend,
+  SignatureContext,
+  SignPool,
+  VerifyPool,
+  type VerifyBackendName,
+} from '../runtime/crypto';
 import { loadGenesis, parseTx, txSigningBytes, type BundleResult } from '../runtime/engine';
 import { keyLedgerView } from '../runtime/ledger';
 import { buildApp } from '../runtime/node/api/app';
@@ -27,7 +33,15 @@ import { Sequencer } from '../runtime/node/sequencer';
 import { NodeStore } from '../runtime/node/store';
 import { benchSequencerKey, loadWorkload, type Workload } from './bench/workload';
 
-type Args = { json: boolean; txs: number; nobleTxs: number; accounts: number; modes: string[]; backends: VerifyBackendName[]; workers: number[] };
+type Args = {
+  json: boolean;
+  txs: number;
+  nobleTxs: number;
+  accounts: number;
+  modes: string[];
+  backends: VerifyBackendName[];
+  workers: number[];
+};
 
 function parseArgs(argv: readonly string[]): Args {
   const get = (name: string, fallback: string) => {
@@ -42,7 +56,9 @@ function parseArgs(argv: readonly string[]): Args {
     accounts: Number(get('accounts', '60')),
     modes: get('modes', 'inproc,http').split(','),
     backends: get('backends', 'native,noble').split(',') as VerifyBackendName[],
-    workers: get('workers', Array.from({ length: cores }, (_, i) => i + 1).join(',')).split(',').map(Number),
+    workers: get('workers', Array.from({ length: cores }, (_, i) => i + 1).join(','))
+      .split(',')
+      .map(Number),
   };
 }
 
@@ -61,8 +77,16 @@ function nativeAvailable(): boolean {
 async function verifyCeiling(workload: Workload, backend: VerifyBackendName): Promise<number> {
   const state = loadGenesis(workload.genesis).state;
   const view = keyLedgerView(state.keys);
-  const sample = workload.txs.slice(0, backend === 'native' ? 4000 : 500).map((w) => parseTx(w)).filter((t) => view.getKey(t.from) !== undefined);
-  const items = sample.map((t) => ({ publicKey: hexToBytes(view.getKey(t.from)?.publicKey ?? ''), message: txSigningBytes(t), signature: hexToBytes(t.signature), context: SignatureContext.TX }));
+  const sample = workload.txs
+    .slice(0, backend === 'native' ? 4000 : 500)
+    .map((w) => parseTx(w))
+    .filter((t) => view.getKey(t.from) !== undefined);
+  const items = sample.map((t) => ({
+    publicKey: hexToBytes(view.getKey(t.from)?.publicKey ?? ''),
+    message: txSigningBytes(t),
+    signature: hexToBytes(t.signature),
+    context: SignatureContext.TX,
+  }));
   const pool = VerifyPool.create({ backend, log: () => undefined });
   try {
     await pool.verifyBatch(items.slice(0, 64)); // warm the workers
@@ -78,20 +102,37 @@ async function verifyCeiling(workload: Workload, backend: VerifyBackendName): Pr
 
 type RunResult = Record<string, unknown> & { dir: string };
 
-async function run(workload: Workload, file: string, mode: string, backend: VerifyBackendName, workers: number, count: number, ceiling: number): Promise<RunResult> {
+async function run(
+  workload: Workload,
+  file: string,
+  mode: string,
+  backend: VerifyBackendName,
+  workers: number,
+  count: number,
+  ceiling: number,
+): Promise<RunResult> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'qfs-bench-'));
   const store = NodeStore.open(path.join(dir, 'qfs.db'));
   const { keyGenesis } = loadGenesis(workload.genesis);
   store.setMeta('genesis', canonicalString(workload.genesis));
   store.insertKeyEntry(0, canonicalString(keyGenesis), keyGenesis.entryHash);
   const pool = VerifyPool.create({ threads: workers, backend, log: () => undefined });
+  const signer = new SignPool(1);
   const seq = await Sequencer.open({
     store,
+    signer,
     key: benchSequencerKey(),
     clock: systemClock,
     entropy: osEntropy,
     pool,
-    limits: { bundleSizeMax: 2000, bundleIntervalMs: 100, mempoolCapacity: count + 1000, mempoolPerSenderMax: count, ackBatchItems: 512, ackBatchDelayMs: 2 },
+    limits: {
+      bundleSizeMax: Number(process.env.BENCH_BUNDLE ?? 500),
+      bundleIntervalMs: 100,
+      mempoolCapacity: count + 1000,
+      mempoolPerSenderMax: count,
+      ackBatchItems: 512,
+      ackBatchDelayMs: 2,
+    },
     log: silent,
   });
   const ackAt = new Map<string, number>();
@@ -134,15 +175,19 @@ async function run(workload: Workload, file: string, mode: string, backend: Veri
   const wall = (performance.now() - started) / 1000;
   const cpu = process.cpuUsage(cpuStart);
   clearInterval(sampler);
-  seq.stop();
+  await seq.stop();
   await pool.close();
+  await signer.close();
   store.close();
   const sorted = [...commitAt].sort((a, b) => a - b);
   const lo = sorted[Math.floor(count * 0.1)] as number;
   const hi = sorted[Math.floor(count * 0.9) - 1] as number;
   const tps = Math.round((Math.floor(count * 0.9) - Math.floor(count * 0.1)) / ((hi - lo) / 1000));
   latencies.sort((a, b) => a - b);
-  const pct = (p: number) => Math.round((latencies[Math.min(latencies.length - 1, Math.floor(latencies.length * p))] ?? 0) * 10) / 10;
+  const pct = (p: number) =>
+    Math.round(
+      (latencies[Math.min(latencies.length - 1, Math.floor(latencies.length * p))] ?? 0) * 10,
+    ) / 10;
   return {
     mode,
     backend,
@@ -151,7 +196,8 @@ async function run(workload: Workload, file: string, mode: string, backend: Veri
     tps,
     p50ms: pct(0.5),
     p99ms: pct(0.99),
-    cpuCores: Math.round((((cpu.user + cpu.system) / 1000 + clientCpuMs) / 1000 / wall) * 100) / 100,
+    cpuCores:
+      Math.round((((cpu.user + cpu.system) / 1000 + clientCpuMs) / 1000 / wall) * 100) / 100,
     rssMb: Math.round(rssPeak / 2 ** 20),
     verifyCeilingTps: ceiling,
     ratio: Math.round((tps / ceiling) * 100) / 100,
@@ -183,10 +229,26 @@ async function feedInProcess(seq: Sequencer, txs: readonly unknown[]): Promise<v
 
 function httpClient(url: string, file: string, count: number): Promise<number> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', path.join(__dirname, 'bench', 'http-client.ts'), url, file, String(count), '128'], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(
+      process.execPath,
+      [
+        '-r',
+        'ts-node/register/transpile-only',
+        path.join(__dirname, 'bench', 'http-client.ts'),
+        url,
+        file,
+        String(count),
+        '128',
+      ],
+      { stdio: ['ignore', 'pipe', 'inherit'] },
+    );
     let out = '';
     child.stdout.on('data', (c: Buffer) => (out += c.toString()));
-    child.once('exit', (code) => (code === 0 ? resolve((JSON.parse(out) as { cpuMs: number }).cpuMs) : reject(new Error(`http client exited with ${code}`))));
+    child.once('exit', (code) =>
+      code === 0
+        ? resolve((JSON.parse(out) as { cpuMs: number }).cpuMs)
+        : reject(new Error(`http client exited with ${code}`)),
+    );
   });
 }
 
@@ -201,12 +263,28 @@ async function waitUntil(done: () => boolean, timeoutMs: number): Promise<void> 
 async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
   const workload = await loadWorkload(args.txs, args.accounts, log);
-  const file = path.join(__dirname, '..', '.bench-cache', `workload-v1-${args.txs}-${args.accounts}.json`);
-  const emit = (obj: object) => process.stdout.write(`${args.json ? JSON.stringify(obj) : JSON.stringify(obj, null, 1)}\n`);
+  const file = path.join(
+    __dirname,
+    '..',
+    '.bench-cache',
+    `workload-v1-${args.txs}-${args.accounts}.json`,
+  );
+  const emit = (obj: object) =>
+    process.stdout.write(`${args.json ? JSON.stringify(obj) : JSON.stringify(obj, null, 1)}\n`);
   const native = nativeAvailable();
-  if (!native && args.backends.includes('native')) emit({ note: 'native verification backend (pqclean) unavailable: native figures skipped, noble only' });
+  if (!native && args.backends.includes('native'))
+    emit({
+      note: 'native verification backend (pqclean) unavailable: native figures skipped, noble only',
+    });
   const backends = args.backends.filter((b) => b !== 'native' || native);
-  emit({ machine: { cpus: os.cpus()[0]?.model ?? 'unknown', cores: os.availableParallelism(), memGb: Math.round(os.totalmem() / 2 ** 30), node: process.version } });
+  emit({
+    machine: {
+      cpus: os.cpus()[0]?.model ?? 'unknown',
+      cores: os.availableParallelism(),
+      memGb: Math.round(os.totalmem() / 2 ** 30),
+      node: process.version,
+    },
+  });
   let last: RunResult | null = null;
   for (const backend of backends) {
     const ceiling = await verifyCeiling(workload, backend);
@@ -229,7 +307,14 @@ async function main(): Promise<void> {
     const started = performance.now();
     const replay = await replayLedger(store, { pool });
     const seconds = (performance.now() - started) / 1000;
-    emit({ replay: { txs: replay.txs, bundles: replay.bundles, txsPerSecond: Math.round(replay.txs / seconds), matches: replay.mismatch === null } });
+    emit({
+      replay: {
+        txs: replay.txs,
+        bundles: replay.bundles,
+        txsPerSecond: Math.round(replay.txs / seconds),
+        matches: replay.mismatch === null,
+      },
+    });
     await pool.close();
     store.close();
     fs.rmSync(last.dir, { recursive: true, force: true });

@@ -39,7 +39,14 @@ const encoder = new TextEncoder();
  * canonicalString({ b: 2n, a: [true, null] }); // '{"a":[true,null],"b":"2"}'
  */
 export function canonicalString(value: unknown): string {
-  const prepared = prepare(value, '$', 0, new Set());
+  let prepared: JsonValue;
+  try {
+    prepared = prepareFast(value, 0, new Set());
+  } catch (err) {
+    if (err !== UNENCODABLE) throw err;
+    // Run again with paths, only to build the error that names the offending value.
+    prepared = prepare(value, '$', 0, new Set());
+  }
   const text = canonicalize(prepared);
   invariant(typeof text === 'string', 'a prepared value always canonicalizes to text');
   return text;
@@ -136,6 +143,58 @@ function prepareObject(
   return out;
 }
 
+/** Thrown by the fast pass; the checked pass then reports where and why. */
+const UNENCODABLE = Symbol('unencodable');
+
+/**
+ * The same rules as `prepare` without building a JSON Pointer per value: the common case (an
+ * encodable value) costs no path strings. Any violation throws {@link UNENCODABLE}.
+ */
+function prepareFast(value: unknown, depth: number, ancestors: Set<object>): JsonValue {
+  switch (typeof value) {
+    case 'string':
+      if (!isWellFormed(value)) throw UNENCODABLE;
+      return value;
+    case 'bigint':
+      return value.toString(10);
+    case 'boolean':
+      return value;
+    case 'number':
+      if (!Number.isSafeInteger(value) || Object.is(value, -0)) throw UNENCODABLE;
+      return value;
+    case 'object':
+      if (value === null) return null;
+      break;
+    default:
+      throw UNENCODABLE;
+  }
+  if (depth >= CANONICAL_DEPTH_MAX || ancestors.has(value)) throw UNENCODABLE;
+  ancestors.add(value);
+  let out: JsonValue;
+  if (Array.isArray(value)) {
+    if (Object.getPrototypeOf(value) !== Array.prototype) throw UNENCODABLE;
+    const items: JsonValue[] = [];
+    for (let i = 0; i < value.length; i++) {
+      if (!(i in value)) throw UNENCODABLE;
+      items.push(prepareFast(value[i], depth + 1, ancestors));
+    }
+    out = items;
+  } else {
+    const proto: unknown = Object.getPrototypeOf(value);
+    if (proto !== Object.prototype && proto !== null) throw UNENCODABLE;
+    if (Object.getOwnPropertySymbols(value).length > 0) throw UNENCODABLE;
+    const record = value as Record<string, unknown>;
+    const fields: Record<string, JsonValue> = Object.create(null) as Record<string, JsonValue>;
+    for (const key of Object.keys(record).sort()) {
+      if (!isWellFormed(key)) throw UNENCODABLE;
+      fields[key] = prepareFast(record[key], depth + 1, ancestors);
+    }
+    out = fields;
+  }
+  ancestors.delete(value);
+  return out;
+}
+
 /** RFC 6901 escaping of one JSON Pointer segment. */
 function escapePointer(key: string): string {
   return key.replace(/~/g, '~0').replace(/\//g, '~1');
@@ -143,6 +202,13 @@ function escapePointer(key: string): string {
 
 /** True when `s` has no lone UTF-16 surrogate (every high surrogate is followed by a low one). */
 function isWellFormed(s: string): boolean {
+  // Node ≥ 20 has the native check (ES2024); signatures are 9,254-character strings.
+  const native = (s as unknown as { isWellFormed?: () => boolean }).isWellFormed;
+  if (typeof native === 'function') return native.call(s);
+  return isWellFormedScan(s);
+}
+
+function isWellFormedScan(s: string): boolean {
   for (let i = 0; i < s.length; i++) {
     const unit = s.charCodeAt(i);
     if (unit >= 0xd800 && unit <= 0xdbff) {

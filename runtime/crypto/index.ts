@@ -10,6 +10,7 @@ export {
   sign,
   verify,
   contextMessage,
+  publicKeyFromHex,
   checkVerifyInput,
   ML_DSA_87,
   type KeyPair,
@@ -59,3 +60,4 @@ export {
   KeystoreNotFoundError,
   KeystoreNoPassphraseError,
 } from './errors';
+export { SignPool } from './sign-pool';

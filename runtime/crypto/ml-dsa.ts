@@ -19,7 +19,7 @@
  * @module
  */
 import { ml_dsa87 } from '@noble/post-quantum/ml-dsa.js';
-import { addressFromPublicKey } from '../codec';
+import { addressFromPublicKey, hexToBytes } from '../codec';
 import { getVerifyBackend } from './backend';
 import { isSignatureContext, type SignatureContext } from './contexts';
 import { CryptoInvalidInputError } from './errors';
@@ -153,4 +153,25 @@ function checkContext(context: unknown, index?: number): void {
       ? 'longer than 255 bytes'
       : `not a registered signature context (${shown})`;
   throw new CryptoInvalidInputError({ field: 'context', reason, ...at });
+}
+
+/**
+ * Decoded public keys by their hex: every transaction needs its sender's 2,592-byte key as bytes,
+ * and senders recur. A bounded memo of a pure function, cleared when full. Callers must not mutate
+ * the returned array.
+ */
+const publicKeys = new Map<string, Uint8Array>();
+const PUBLIC_KEY_CACHE_MAX = 4096;
+
+/**
+ * The bytes of a public key given as lowercase hex (validated on first use, then memoised).
+ * @throws {CodecBadHexError} when the hex is not 2,592 bytes of lowercase hex
+ */
+export function publicKeyFromHex(hex: string): Uint8Array {
+  const known = publicKeys.get(hex);
+  if (known !== undefined) return known;
+  const bytes = hexToBytes(hex, ML_DSA_87.publicKeyBytes);
+  if (publicKeys.size >= PUBLIC_KEY_CACHE_MAX) publicKeys.clear();
+  publicKeys.set(hex, bytes);
+  return bytes;
 }

@@ -44,6 +44,10 @@ export class VerifyPool {
       maxThreads: threads,
       idleTimeout: 60_000,
       concurrentTasksPerWorker: 1,
+      // Batches must finish in the order they were queued: the sequencer acknowledges in that order,
+      // and an out-of-order batch leaves nonce gaps that stall every sender (default piscina
+      // re-queues an undistributed task at the tail).
+      stricterFIFO: true,
     });
   }
 

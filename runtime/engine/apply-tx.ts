@@ -7,7 +7,7 @@
  * @module
  */
 import { addressFromPublicKey, hexToBytes, isHex } from '../codec';
-import { ML_DSA_87, SignatureContext, verify } from '../crypto';
+import { ML_DSA_87, publicKeyFromHex, SignatureContext, verify } from '../crypto';
 import { isCodedError } from '../errors';
 import {
   applyKeyEvent,
@@ -23,7 +23,7 @@ import type { HsmfMetrics } from './hsmf';
 import type { EngineParams } from './params';
 import type { Token } from './tokens';
 import { actionFee } from './treasury-engine';
-import { txSigningBytes, type SignedTx } from './tx';
+import { txSignatureBytes, txSigningBytes, type SignedTx } from './tx';
 import { admitGuidance, getDirectionalPenalty, type Guidance } from './utility-oracle';
 import type { WorkingSet } from './working-set';
 
@@ -137,9 +137,9 @@ function authenticate(scope: TxScope, tx: SignedTx): Outcome {
   if (!publicKey.ok) return publicKey;
   if (!scope.preverified.has(tx.hash)) {
     const valid = verify(
-      hexToBytes(publicKey.key),
+      publicKeyFromHex(publicKey.key),
       txSigningBytes(tx),
-      hexToBytes(tx.signature),
+      txSignatureBytes(tx),
       SignatureContext.TX,
     );
     if (!valid)

@@ -37,6 +37,7 @@ export {
   parseTx,
   txSigningBytes,
   txHashOf,
+  txSignatureBytes,
   TX_LIMITS,
   type SignedTx,
   type TxBody,

@@ -127,7 +127,22 @@ export function createCoherenceSeal(
   stamp: { readonly timestamp: bigint; readonly quantumMetadata: Readonly<Record<string, string>> },
   keyPair: KeyPair,
 ): CoherenceSeal {
-  const body: CoherenceSealBody = {
+  const body = coherenceSealBody(head, stamp, keyPair.address);
+  const signature = sign(
+    keyPair.secretKey,
+    coherenceSealSigningBytes(body),
+    SignatureContext.COHERENCE_SEAL,
+  );
+  return Object.freeze({ ...body, signature: bytesToHex(signature) });
+}
+
+/** The body of a head entry's seal by `signer` (an address), for callers that sign elsewhere. */
+export function coherenceSealBody(
+  head: CoherenceEntry,
+  stamp: { readonly timestamp: bigint; readonly quantumMetadata: Readonly<Record<string, string>> },
+  signer: string,
+): CoherenceSealBody {
+  return {
     component: COHERENCE_SEAL_COMPONENT,
     version: COHERENCE_SEAL_VERSION,
     chainId: head.chainId,
@@ -140,14 +155,8 @@ export function createCoherenceSeal(
     headHash: head.entryHash,
     timestamp: stamp.timestamp,
     quantumMetadata: { ...stamp.quantumMetadata },
-    signer: keyPair.address,
+    signer,
   };
-  const signature = sign(
-    keyPair.secretKey,
-    coherenceSealSigningBytes(body),
-    SignatureContext.COHERENCE_SEAL,
-  );
-  return Object.freeze({ ...body, signature: bytesToHex(signature) });
 }
 
 /** What a seal's signature covers and its hash is taken over. */

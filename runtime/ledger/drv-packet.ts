@@ -192,6 +192,14 @@ export function signPacket(packet: UnsignedDrvPacket, keyPair: KeyPair): DrvPack
   return Object.freeze({ ...body, signature: bytesToHex(signature) });
 }
 
+/**
+ * The body of a packet signed by `signer` (an address), ready for its signature: what
+ * {@link signPacket} signs, for callers that sign elsewhere (a signing worker).
+ */
+export function packetBody(packet: UnsignedDrvPacket, signer: string): DrvPacketBody {
+  return Object.freeze({ ...pickUnsigned(packet), signer });
+}
+
 /** The canonical bytes a packet's signature covers and its hash is taken over. */
 export function packetSigningBytes(packet: DrvPacketBody): Uint8Array {
   return canonicalBytes({ ...pickUnsigned(packet), signer: packet.signer });

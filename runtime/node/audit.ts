@@ -6,11 +6,18 @@
  * @module
  */
 import { hexToBytes } from '../codec';
-import { SignatureContext, verify, type VerifyItem, type VerifyPool } from '../crypto';
+import {
+  publicKeyFromHex,
+  SignatureContext,
+  verify,
+  type VerifyItem,
+  type VerifyPool,
+} from '../crypto';
 import {
   executeBundle,
   loadGenesis,
   parseTx,
+  txSignatureBytes,
   txSigningBytes,
   type EngineState,
   type SignedTx,
@@ -198,9 +205,9 @@ async function verifySignatures(
     // Keys registered inside this bundle are verified by the engine itself.
     if (key === undefined || key.length !== 5184) continue;
     items.push({
-      publicKey: hexToBytes(key),
+      publicKey: publicKeyFromHex(key),
       message: txSigningBytes(tx),
-      signature: hexToBytes(tx.signature),
+      signature: txSignatureBytes(tx),
       context: SignatureContext.TX,
     });
     hashes.push(tx.hash);

@@ -9,7 +9,6 @@ import type { SignedTx } from '../engine';
 
 export type MempoolEntry = {
   readonly tx: SignedTx;
-  readonly wire: string;
   /** Arrival sequence (durable; orders the mempool across restarts). */
   readonly seq: number;
   readonly receivedMs: number;

@@ -5,7 +5,7 @@
  * @module
  */
 import { pino } from 'pino';
-import { VerifyPool } from '../crypto';
+import { SignPool, VerifyPool } from '../crypto';
 import { assertManifestIntact, isHalt } from '../guard';
 import { buildApp } from './api/app';
 import { osEntropy, systemClock, type Clock, type EntropySource } from './clock';
@@ -56,9 +56,11 @@ export async function startNode(options: StartOptions): Promise<RunningNode> {
     backend: config.verifyBackend,
     log: (line) => log.warn({ backend: 'noble' }, line),
   });
+  const signer = new SignPool(1);
   const sequencer = await Sequencer.open({
     store,
     key,
+    signer,
     clock: options.clock ?? systemClock,
     entropy: options.entropy ?? osEntropy,
     pool,
@@ -90,9 +92,10 @@ export async function startNode(options: StartOptions): Promise<RunningNode> {
   const close = (): Promise<void> => {
     closing ??= (async () => {
       if (watchdog !== null) clearInterval(watchdog);
-      sequencer.stop();
+      await sequencer.stop();
       await app.close();
       await pool.close();
+      await signer.close();
       store.close();
       log.info({ exitCode }, 'node stopped');
       resolveClosed(exitCode);

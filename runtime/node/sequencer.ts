@@ -7,10 +7,12 @@
  * @module
  */
 import { EventEmitter } from 'node:events';
-import { hexToBytes } from '../codec';
 import {
+  publicKeyFromHex,
+  sign,
   SignatureContext,
   verify,
+  type SignPool,
   type KeyPair,
   type VerifyItem,
   type VerifyPool,
@@ -20,25 +22,31 @@ import {
   getAccount,
   loadGenesis,
   parseTx,
+  txSignatureBytes,
   txSigningBytes,
   type BundleResult,
   type EngineState,
   type Receipt,
   type SignedTx,
 } from '../engine';
+import { bytesToHex } from '../codec';
 import { isCodedError } from '../errors';
 import { isHalt, type HaltEvidence } from '../guard';
 import {
   appendCoherenceEntry,
   coherenceSealHash,
-  createCoherenceSeal,
+  coherenceSealBody,
+  coherenceSealSigningBytes,
+  type CoherenceSeal,
+  type DrvPacket,
   createKeySeal,
   createPacket,
   computePayloadHash,
   keyLedgerView,
   keySealHash,
   packetHash,
-  signPacket,
+  packetBody,
+  packetSigningBytes,
   type CoherenceEntry,
   type KeyLedgerEntry,
 } from '../ledger';
@@ -95,6 +103,8 @@ export type SequencerOptions = {
   readonly entropy: EntropySource;
   /** Verification pool; without one, signatures are verified on the calling thread. */
   readonly pool?: VerifyPool;
+  /** Signing pool; without one, packets and seals are signed on the calling thread. */
+  readonly signer?: SignPool;
   readonly limits?: Partial<NodeLimits>;
   readonly log: Logger;
 };
@@ -146,6 +156,7 @@ export class Sequencer extends EventEmitter {
   #timer: NodeJS.Timeout | null = null;
   #firstWaitingMs: number | null = null;
   #producing = false;
+  #producingRun: Promise<BundleResult | null> | null = null;
 
   private constructor(
     opts: SequencerOptions,
@@ -231,11 +242,12 @@ export class Sequencer extends EventEmitter {
     this.#timer.unref();
   }
 
-  /** Stops the loop; a bundle being produced finishes first (production is synchronous). */
-  stop(): void {
+  /** Stops the loop and waits for a bundle being produced to be committed (or abandoned). */
+  async stop(): Promise<void> {
     if (this.#timer !== null) clearInterval(this.#timer);
     this.#timer = null;
     this.#ack.flush();
+    await this.#producingRun;
   }
 
   /**
@@ -253,7 +265,7 @@ export class Sequencer extends EventEmitter {
     }
     const flying = this.#inflight.get(tx.hash);
     if (flying !== undefined) return flying.then((r) => ({ ...r, duplicate: true }));
-    const promise = this.#admit(tx, known !== null);
+    const promise = this.#admit(tx);
     this.#inflight.set(tx.hash, promise);
     try {
       return await promise;
@@ -262,7 +274,7 @@ export class Sequencer extends EventEmitter {
     }
   }
 
-  async #admit(tx: SignedTx, wasExpired: boolean): Promise<SubmitResult> {
+  async #admit(tx: SignedTx): Promise<SubmitResult> {
     if (this.#halt !== null)
       throw new NodeHaltedError({ cir: this.#halt.cir, reason: this.#halt.reason });
     const publicKey = this.#checkAdmission(tx);
@@ -270,9 +282,9 @@ export class Sequencer extends EventEmitter {
     this.#reserved.add(slot);
     try {
       const valid = await this.#verifier.add({
-        publicKey: hexToBytes(publicKey),
+        publicKey: publicKeyFromHex(publicKey),
         message: txSigningBytes(tx),
-        signature: hexToBytes(tx.signature),
+        signature: txSignatureBytes(tx),
         context: SignatureContext.TX,
       });
       if (!valid)
@@ -283,12 +295,10 @@ export class Sequencer extends EventEmitter {
         );
       const entry: MempoolEntry = {
         tx,
-        wire: toText(wireOf(tx)),
         seq: ++this.#seq,
         receivedMs: Number(this.#opts.clock.nowMs()),
       };
-      if (wasExpired) this.store.forgetRejected(tx.hash);
-      await this.#ack.add(entry);
+      await this.#ack.add(entry); // an expired row becomes pending again
       this.#mempool.add(entry);
       this.#preverified.add(tx.hash);
       if (this.#firstWaitingMs === null) this.#firstWaitingMs = entry.receivedMs;
@@ -364,7 +374,8 @@ export class Sequencer extends EventEmitter {
         seq: e.seq,
         sender: e.tx.from,
         nonce: e.tx.nonce.toString(),
-        wire: e.wire,
+        unsigned: toText(unsignedWire(e.tx)),
+        signature: e.tx.signature,
         receivedMs: e.receivedMs,
       })),
     );
@@ -384,9 +395,9 @@ export class Sequencer extends EventEmitter {
           : keyLedgerView(this.#state.keys).getKey(tx.from)?.publicKey;
       if (key === undefined) return; // bundled later, fails there with a recorded receipt
       items.push({
-        publicKey: hexToBytes(key),
+        publicKey: publicKeyFromHex(key),
         message: txSigningBytes(tx),
-        signature: hexToBytes(tx.signature),
+        signature: txSignatureBytes(tx),
         context: SignatureContext.TX,
       });
       keep.push(i);
@@ -398,7 +409,6 @@ export class Sequencer extends EventEmitter {
     rows.forEach((r, i) =>
       this.#mempool.add({
         tx: txs[i] as SignedTx,
-        wire: r.wire,
         seq: r.seq,
         receivedMs: r.receivedMs,
       }),
@@ -413,25 +423,35 @@ export class Sequencer extends EventEmitter {
     const due =
       this.#firstWaitingMs !== null && now - this.#firstWaitingMs >= this.limits.bundleIntervalMs;
     if (!due && this.#mempool.size < this.limits.bundleSizeMax) return;
-    this.produceBundle();
-    this.expireStale(now);
+    void this.produceBundle().then(() => this.expireStale(now));
   }
 
   /**
    * Produces, seals and commits one bundle from the mempool now. Returns null when there is
    * nothing to bundle or the sequencer is halted (or halts while producing).
    */
-  produceBundle(): BundleResult | null {
+  async produceBundle(): Promise<BundleResult | null> {
     if (this.#halt !== null || this.#producing) return null;
     this.#producing = true;
-    try {
-      return this.#produce();
-    } finally {
+    const run = this.#produce().finally(() => {
       this.#producing = false;
-    }
+      this.#producingRun = null;
+    });
+    this.#producingRun = run;
+    return run;
   }
 
-  #produce(): BundleResult | null {
+  /** Signs on the signing pool when the node has one (off the admission thread), else inline. */
+  async #sign(message: Uint8Array, context: SignatureContext): Promise<string> {
+    const pool = this.#opts.signer;
+    const signature =
+      pool === undefined
+        ? sign(this.key.secretKey, message, context)
+        : await pool.sign(this.key.secretKey, message, context);
+    return bytesToHex(signature);
+  }
+
+  async #produce(): Promise<BundleResult | null> {
     const state = this.#state;
     const entries = this.#mempool.select(
       this.limits.bundleSizeMax,
@@ -452,7 +472,7 @@ export class Sequencer extends EventEmitter {
     const now = this.#opts.clock.nowMs();
     const ttsTimestamp = now > last ? now : last + 1n; // strictly increasing even if the clock steps back
     const { seed, entropy } = this.#opts.entropy(this.#lastSealHash);
-    const packet = signPacket(
+    const body = packetBody(
       createPacket({
         chainId: state.chainId,
         previous: state.lastPacket,
@@ -464,8 +484,13 @@ export class Sequencer extends EventEmitter {
         ),
         entropy,
       }),
-      this.key,
+      this.key.address,
     );
+    const packet: DrvPacket = Object.freeze({
+      ...body,
+      signature: await this.#sign(packetSigningBytes(body), SignatureContext.DRV),
+    });
+    if (this.#halt !== null) return null; // halted while signing: produce nothing
     let result: BundleResult;
     try {
       result = executeBundle(state, { packet, txs }, { preverified: this.#preverified });
@@ -476,11 +501,10 @@ export class Sequencer extends EventEmitter {
       else throw err;
       return null;
     }
-    this.#commit(result, entries);
-    return result;
+    return (await this.#commit(result, entries)) ? result : null;
   }
 
-  #commit(result: BundleResult, entries: readonly MempoolEntry[]): void {
+  async #commit(result: BundleResult, entries: readonly MempoolEntry[]): Promise<boolean> {
     const packet = result.state.lastPacket;
     if (packet === null) throw new Error('a committed state has a packet');
     const entry = appendCoherenceEntry(this.#coherenceHead, {
@@ -492,14 +516,22 @@ export class Sequencer extends EventEmitter {
       stateRoot: result.stateRoot,
       keyLedgerHead: result.state.keys.headHash,
     });
-    const seal = createCoherenceSeal(
+    const sealBody = coherenceSealBody(
       entry,
       {
         timestamp: packet.ttsTimestamp,
         quantumMetadata: { seed: packet.seed, entropySource: packet.entropy.source },
       },
-      this.key,
+      this.key.address,
     );
+    const seal: CoherenceSeal = Object.freeze({
+      ...sealBody,
+      signature: await this.#sign(
+        coherenceSealSigningBytes(sealBody),
+        SignatureContext.COHERENCE_SEAL,
+      ),
+    });
+    if (this.#halt !== null) return false; // halted while sealing: nothing is committed
     const keyEntries = [...this.#keyEntries, ...result.keyEntries];
     const keySeal = this.#sealKeyLedger(result, keyEntries, packet.ttsTimestamp);
     const height = Number(result.height);
@@ -519,7 +551,6 @@ export class Sequencer extends EventEmitter {
         txHash: e.tx.hash,
         height,
         idx: i,
-        wire: e.wire,
         receipt: toText(receiptJson(result.receipts[i] as Receipt)),
       })),
       accounts: result.changedAccounts.map((c) => ({
@@ -555,6 +586,7 @@ export class Sequencer extends EventEmitter {
       'bundle committed',
     );
     this.emit('bundle', result);
+    return true;
   }
 
   /**
@@ -588,7 +620,6 @@ export class Sequencer extends EventEmitter {
         code: 'TX_EXPIRED',
         reason: `not bundleable within ${this.limits.mempoolTtlMs} ms (nonce gap)`,
         atMs: now,
-        wire: e.wire,
       })),
     );
     for (const e of stale) {
@@ -675,14 +706,9 @@ function getAccountNonce(state: EngineState, address: string): bigint {
   return getAccount(state.accounts, address)?.nonce ?? 0n;
 }
 
-function wireOf(tx: SignedTx): Record<string, unknown> {
-  return {
-    chainId: tx.chainId,
-    from: tx.from,
-    nonce: tx.nonce.toString(),
-    body: tx.wireBody,
-    signature: tx.signature,
-  };
+/** The wire form without its signature (stored as JSON; the signature goes in a BLOB). */
+function unsignedWire(tx: SignedTx): Record<string, unknown> {
+  return { chainId: tx.chainId, from: tx.from, nonce: tx.nonce.toString(), body: tx.wireBody };
 }
 
 export function receiptJson(r: Receipt): Record<string, unknown> {

@@ -9,34 +9,27 @@ export const MIGRATIONS: readonly string[] = [
   `
   CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) STRICT;
 
-  -- Acknowledged transactions waiting for a bundle (durable before the 202).
-  CREATE TABLE mempool (
+  -- Every acknowledged transaction, written once (before the 202) and updated in place when it
+  -- is committed or rejected: pending rows are the durable mempool. The signature is a BLOB and
+  -- the rest of the wire form is JSON text, so each transaction's bytes are written once.
+  CREATE TABLE txs (
     tx_hash TEXT PRIMARY KEY,
     seq INTEGER NOT NULL UNIQUE,
     sender TEXT NOT NULL,
     nonce TEXT NOT NULL,
-    wire TEXT NOT NULL,
-    received_ms INTEGER NOT NULL
+    unsigned TEXT NOT NULL,
+    signature BLOB NOT NULL,
+    received_ms INTEGER NOT NULL,
+    status TEXT NOT NULL CHECK (status IN ('pending', 'committed', 'rejected')),
+    height INTEGER,
+    idx INTEGER,
+    receipt TEXT,
+    code TEXT,
+    reason TEXT,
+    at_ms INTEGER
   ) STRICT;
-
-  -- Committed transactions with their receipts.
-  CREATE TABLE txs (
-    tx_hash TEXT PRIMARY KEY,
-    height INTEGER NOT NULL,
-    idx INTEGER NOT NULL,
-    wire TEXT NOT NULL,
-    receipt TEXT NOT NULL
-  ) STRICT;
-  CREATE INDEX txs_by_height ON txs (height, idx);
-
-  -- Acknowledged transactions that will never be committed, with the recorded reason.
-  CREATE TABLE rejected (
-    tx_hash TEXT PRIMARY KEY,
-    code TEXT NOT NULL,
-    reason TEXT NOT NULL,
-    at_ms INTEGER NOT NULL,
-    wire TEXT NOT NULL
-  ) STRICT;
+  CREATE INDEX txs_pending ON txs (seq) WHERE status = 'pending';
+  CREATE INDEX txs_by_height ON txs (height, idx) WHERE status = 'committed';
 
   CREATE TABLE bundles (
     height INTEGER PRIMARY KEY,

@@ -2,15 +2,27 @@
  * The sequencer's durable store: SQLite (better-sqlite3 12) in WAL mode with synchronous=FULL, so a
  * committed transaction survives kill -9 and power loss. One storage transaction per bundle holds
  * the packet, transactions, receipts, state changes, KeyLedger entries, op-log hash, the
- * CoherenceLedger entry and its seal. Values are stored as canonical JSON text (integers as
- * decimal strings).
+ * CoherenceLedger entry and its seal. Values are stored as JSON text (integers as decimal strings;
+ * hashes are always recomputed from the parsed objects, never from the stored text), signatures as
+ * BLOBs; a transaction's bytes are written once, at acknowledgement.
  * @module
  */
 import Database from 'better-sqlite3';
-import { canonicalString } from '../codec';
 import { StoreError } from './errors';
 import { MIGRATIONS } from './store-schema';
 
+/** An acknowledged transaction as the mempool stores it: the wire form split into JSON and signature. */
+export type AckRow = {
+  txHash: string;
+  seq: number;
+  sender: string;
+  nonce: string;
+  /** The wire form without its signature, as JSON text. */
+  unsigned: string;
+  /** The signature, lowercase hex. */
+  signature: string;
+  receivedMs: number;
+};
 export type MempoolRow = {
   txHash: string;
   seq: number;
@@ -26,13 +38,7 @@ export type CommittedTxRow = {
   wire: string;
   receipt: string;
 };
-export type RejectedRow = {
-  txHash: string;
-  code: string;
-  reason: string;
-  atMs: number;
-  wire: string;
-};
+export type RejectedRow = { txHash: string; code: string; reason: string; atMs: number };
 export type BundleRow = {
   height: number;
   packet: string;
@@ -56,7 +62,7 @@ export type HaltRow = { id: number; kind: 'halt' | 'resume'; record: string; atH
 /** Everything one bundle writes, committed atomically. */
 export type BundleCommit = {
   readonly bundle: BundleRow;
-  readonly txs: readonly CommittedTxRow[];
+  readonly txs: readonly { txHash: string; height: number; idx: number; receipt: string }[];
   readonly accounts: readonly { address: string; account: string }[];
   readonly keyEntries: readonly { sequence: number; entry: string; entryHash: string }[];
   readonly keySeal: { seal: string; sealHash: string } | null;
@@ -64,7 +70,8 @@ export type BundleCommit = {
 };
 
 /** Canonical JSON text of a value (bigints as decimal strings). */
-export const toText = (value: unknown): string => canonicalString(value);
+export const toText = (value: unknown): string =>
+  JSON.stringify(value, (_key, v: unknown) => (typeof v === 'bigint' ? v.toString() : v));
 
 export class NodeStore {
   readonly path: string;
@@ -111,10 +118,20 @@ export class NodeStore {
   }
 
   /** Durably records acknowledged transactions (one fsync for the whole group). */
-  insertMempool(rows: readonly MempoolRow[]): void {
+  insertMempool(rows: readonly AckRow[]): void {
     this.#db.transaction(() => {
-      for (const r of rows)
-        this.#stmts.insertMempool.run(r.txHash, r.seq, r.sender, r.nonce, r.wire, r.receivedMs);
+      for (const r of rows) {
+        const signature = Buffer.from(r.signature, 'hex');
+        this.#stmts.insertAck.run(
+          r.txHash,
+          r.seq,
+          r.sender,
+          r.nonce,
+          r.unsigned,
+          signature,
+          r.receivedMs,
+        );
+      }
     })();
   }
 
@@ -127,13 +144,10 @@ export class NodeStore {
     return row.seq ?? 0;
   }
 
-  /** Moves acknowledged transactions to `rejected` with a recorded reason. */
+  /** Marks acknowledged transactions rejected, with the recorded reason. */
   rejectMempool(rows: readonly RejectedRow[]): void {
     this.#db.transaction(() => {
-      for (const r of rows) {
-        this.#stmts.deleteMempool.run(r.txHash);
-        this.#stmts.insertRejected.run(r.txHash, r.code, r.reason, r.atMs, r.wire);
-      }
+      for (const r of rows) this.#stmts.reject.run(r.code, r.reason, r.atMs, r.txHash);
     })();
   }
 
@@ -154,8 +168,10 @@ export class NodeStore {
         b.snapshot,
       );
       for (const t of commit.txs) {
-        s.insertTx.run(t.txHash, t.height, t.idx, t.wire, t.receipt);
-        s.deleteMempool.run(t.txHash);
+        // Every bundled transaction was acknowledged first, so its row exists: only the outcome is written.
+        if (s.commitTx.run(t.height, t.idx, t.receipt, t.txHash).changes !== 1) {
+          throw new StoreError('a bundled transaction has no pending row', { txHash: t.txHash });
+        }
       }
       for (const a of commit.accounts) {
         s.upsertAccount.run(a.address, a.account, b.height);
@@ -189,11 +205,6 @@ export class NodeStore {
     return (this.#stmts.bundleTxHashes.all(height) as { tx_hash: string }[]).map((r) => r.tx_hash);
   }
 
-  /** Forgets that an expired transaction was rejected, so that it can be admitted again. */
-  forgetRejected(txHash: string): void {
-    this.#stmts.deleteRejected.run(txHash);
-  }
-
   committedTx(txHash: string): CommittedTxRow | undefined {
     const row = this.#stmts.tx.get(txHash) as Record<string, unknown> | undefined;
     return row === undefined ? undefined : txRow(row);
@@ -208,7 +219,6 @@ export class NodeStore {
           code: String(row.code),
           reason: String(row.reason),
           atMs: Number(row.at_ms),
-          wire: String(row.wire),
         };
   }
 
@@ -327,22 +337,23 @@ function prepare(db: Database.Database) {
     setMeta: db.prepare(
       'INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value',
     ),
-    insertMempool: db.prepare(
-      'INSERT OR IGNORE INTO mempool (tx_hash, seq, sender, nonce, wire, received_ms) VALUES (?, ?, ?, ?, ?, ?)',
+    insertAck: db.prepare(
+      `INSERT INTO txs (tx_hash, seq, sender, nonce, unsigned, signature, received_ms, status) VALUES (?, ?, ?, ?, ?, ?, ?, 'pending')
+       ON CONFLICT (tx_hash) DO UPDATE SET status = 'pending', seq = excluded.seq, received_ms = excluded.received_ms,
+         code = NULL, reason = NULL, at_ms = NULL WHERE txs.status = 'rejected'`,
     ),
-    loadMempool: db.prepare('SELECT * FROM mempool ORDER BY seq'),
-    mempoolTx: db.prepare('SELECT * FROM mempool WHERE tx_hash = ?'),
-    maxSeq: db.prepare('SELECT MAX(seq) AS seq FROM mempool'),
-    deleteMempool: db.prepare('DELETE FROM mempool WHERE tx_hash = ?'),
-    insertRejected: db.prepare(
-      'INSERT OR IGNORE INTO rejected (tx_hash, code, reason, at_ms, wire) VALUES (?, ?, ?, ?, ?)',
+    loadMempool: db.prepare("SELECT * FROM txs WHERE status = 'pending' ORDER BY seq"),
+    mempoolTx: db.prepare("SELECT * FROM txs WHERE tx_hash = ? AND status = 'pending'"),
+    maxSeq: db.prepare('SELECT MAX(seq) AS seq FROM txs'),
+    reject: db.prepare(
+      "UPDATE txs SET status = 'rejected', code = ?, reason = ?, at_ms = ? WHERE tx_hash = ? AND status = 'pending'",
     ),
-    rejected: db.prepare('SELECT * FROM rejected WHERE tx_hash = ?'),
+    rejected: db.prepare("SELECT * FROM txs WHERE tx_hash = ? AND status = 'rejected'"),
     insertBundle: db.prepare(
       'INSERT INTO bundles (height, packet, packet_hash, bundle_hash, op_log_hash, state_root, tx_count, summary, snapshot) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
     ),
-    insertTx: db.prepare(
-      'INSERT INTO txs (tx_hash, height, idx, wire, receipt) VALUES (?, ?, ?, ?, ?)',
+    commitTx: db.prepare(
+      "UPDATE txs SET status = 'committed', height = ?, idx = ?, receipt = ? WHERE tx_hash = ? AND status = 'pending'",
     ),
     upsertAccount: db.prepare(
       'INSERT INTO accounts (address, account, height) VALUES (?, ?, ?) ON CONFLICT (address) DO UPDATE SET account = excluded.account, height = excluded.height',
@@ -359,10 +370,13 @@ function prepare(db: Database.Database) {
     ),
     head: db.prepare('SELECT MAX(height) AS height FROM bundles'),
     bundle: db.prepare('SELECT * FROM bundles WHERE height = ?'),
-    bundleTxs: db.prepare('SELECT * FROM txs WHERE height = ? ORDER BY idx'),
-    bundleTxHashes: db.prepare('SELECT tx_hash FROM txs WHERE height = ? ORDER BY idx'),
-    deleteRejected: db.prepare('DELETE FROM rejected WHERE tx_hash = ?'),
-    tx: db.prepare('SELECT * FROM txs WHERE tx_hash = ?'),
+    bundleTxs: db.prepare(
+      "SELECT * FROM txs WHERE status = 'committed' AND height = ? ORDER BY idx",
+    ),
+    bundleTxHashes: db.prepare(
+      "SELECT tx_hash FROM txs WHERE status = 'committed' AND height = ? ORDER BY idx",
+    ),
+    tx: db.prepare("SELECT * FROM txs WHERE tx_hash = ? AND status = 'committed'"),
     coherence: db.prepare('SELECT * FROM coherence WHERE height = ?'),
     coherenceRange: db.prepare(
       'SELECT * FROM coherence WHERE height BETWEEN ? AND ? ORDER BY height',
@@ -389,15 +403,22 @@ const mempoolRow = (r: Record<string, unknown>): MempoolRow => ({
   seq: Number(r.seq),
   sender: String(r.sender),
   nonce: String(r.nonce),
-  wire: String(r.wire),
+  wire: wireOfRow(r),
   receivedMs: Number(r.received_ms),
 });
+
+/** The full wire form: the stored JSON with the signature put back (hex). */
+function wireOfRow(r: Record<string, unknown>): string {
+  const unsigned = String(r.unsigned);
+  const signature = (r.signature as Buffer).toString('hex');
+  return `${unsigned.slice(0, -1)},"signature":"${signature}"}`;
+}
 
 const txRow = (r: Record<string, unknown>): CommittedTxRow => ({
   txHash: String(r.tx_hash),
   height: Number(r.height),
   idx: Number(r.idx),
-  wire: String(r.wire),
+  wire: wireOfRow(r),
   receipt: String(r.receipt),
 });
 

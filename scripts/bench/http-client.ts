@@ -16,7 +16,14 @@ const target = new URL('/v1/tx', url);
 function post(body: string): Promise<number> {
   return new Promise((resolve, reject) => {
     const req = http.request(
-      { host: target.hostname, port: target.port, path: target.pathname, method: 'POST', agent, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } },
+      {
+        host: target.hostname,
+        port: target.port,
+        path: target.pathname,
+        method: 'POST',
+        agent,
+        headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) },
+      },
       (res) => {
         res.resume();
         res.on('end', () => resolve(res.statusCode ?? 0));
@@ -45,7 +52,9 @@ async function main(): Promise<void> {
   };
   await Promise.all(Array.from({ length: Number(concurrencyText) }, worker));
   const cpu = process.cpuUsage();
-  process.stdout.write(`${JSON.stringify({ sent: bodies.length, refused, cpuMs: (cpu.user + cpu.system) / 1000 })}\n`);
+  process.stdout.write(
+    `${JSON.stringify({ sent: bodies.length, refused, cpuMs: (cpu.user + cpu.system) / 1000 })}\n`,
+  );
   agent.destroy();
 }
 

@@ -37,7 +37,7 @@ export async function apiNode(
     app,
     close: async () => {
       await app.close();
-      seq.stop();
+      await seq.stop();
       seq.store.close();
     },
   };

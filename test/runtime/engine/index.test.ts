@@ -52,6 +52,7 @@ describe('runtime/engine exports', () => {
       'parseTx',
       'stateRootOf',
       'txHashOf',
+    'txSignatureBytes',
       'txSigningBytes',
       'updateAccounts',
       'validateActionBundle',

@@ -15,12 +15,12 @@ async function ledgerWithThreeBundles(): Promise<{
   const seq = await openSequencer(file);
   const [a, b, c] = [keys.user(0), keys.user(1), keys.user(2)];
   await seq.submit(signTx(a, CHAIN_ID, 1n, transferBody('CHR', b.address, '3')));
-  seq.produceBundle();
+  await seq.produceBundle();
   await seq.submit(signTx(b, CHAIN_ID, 1n, actionBody('compute', 4n)));
   await seq.submit(signTx(c, CHAIN_ID, 1n, actionBody('storage', 2n)));
-  seq.produceBundle();
+  await seq.produceBundle();
   await seq.submit(signTx(a, CHAIN_ID, 2n, transferBody('FLX', c.address, '0.25')));
-  seq.produceBundle();
+  await seq.produceBundle();
   const out = { file, stateRoot: seq.state.stateRoot, headHash: seq.coherenceHead!.entryHash };
   seq.store.close();
   return out;
@@ -54,7 +54,7 @@ describe('replayLedger (qfs replay / qfs verify)', function () {
     const { file } = await ledgerWithThreeBundles();
     const store = NodeStore.open(file);
     store.rawExec(
-      'UPDATE txs SET wire = replace(wire, \'"units":"4"\', \'"units":"5"\') WHERE height = 1',
+      'UPDATE txs SET unsigned = replace(unsigned, \'"units":"4"\', \'"units":"5"\') WHERE height = 1',
     );
     const result = await replayLedger(store, { checkSeals: true });
     store.close();

@@ -41,9 +41,9 @@ describe('sequencer halts', function () {
     const file = initStore(tempDir());
     const seq = await openSequencer(file);
     await seq.submit(signTx(keys.oracle, CHAIN_ID, 1n, badGuidance(2n)));
-    expect(seq.produceBundle()?.receipts[0]?.status).to.equal('ok'); // accepted; takes effect next bundle
+    expect((await seq.produceBundle())?.receipts[0]?.status).to.equal('ok'); // accepted; takes effect next bundle
     await seq.submit(signTx(keys.user(0), CHAIN_ID, 1n, actionBody('compute', 1n)));
-    expect(seq.produceBundle()).to.equal(null);
+    expect(await seq.produceBundle()).to.equal(null);
     const halt = seq.halted;
     expect(halt?.cir).to.equal(302);
     expect(halt?.reason).to.match(/survival/);
@@ -72,10 +72,10 @@ describe('sequencer halts', function () {
       [keys.admin],
     );
     await seq.submit(signTx(keys.admin, CHAIN_ID, 1n, withdraw));
-    const first = seq.produceBundle();
+    const first = await seq.produceBundle();
     expect(first?.receipts[0]?.status, first?.receipts[0]?.reason).to.equal('ok');
     await seq.submit(signTx(keys.user(0), CHAIN_ID, 1n, actionBody('compute', 1n)));
-    expect(seq.produceBundle()).to.equal(null);
+    expect(await seq.produceBundle()).to.equal(null);
     expect(seq.halted?.cir).to.equal(302);
     expect(seq.halted?.reason).to.match(/sequencer capability/);
     seq.store.close();
@@ -87,7 +87,7 @@ describe('sequencer halts', function () {
     await seq.submit(
       signTx(keys.user(0), CHAIN_ID, 1n, transferBody('CHR', keys.user(1).address, '2')),
     );
-    seq.produceBundle();
+    await seq.produceBundle();
     seq.store.close();
     const store = NodeStore.open(file);
     store.rawExec(
@@ -111,13 +111,13 @@ describe('start-up tamper checks', function () {
     await seq.submit(
       signTx(keys.user(0), CHAIN_ID, 1n, transferBody('CHR', keys.user(1).address, '2')),
     );
-    seq.produceBundle();
+    await seq.produceBundle();
     await seq.submit(signTx(keys.user(1), CHAIN_ID, 1n, actionBody('compute', 3n)));
-    seq.produceBundle();
+    await seq.produceBundle();
     seq.store.close();
     const store = NodeStore.open(file);
     store.rawExec(
-      'UPDATE txs SET wire = replace(wire, \'"units":"3"\', \'"units":"9"\') WHERE height = 1',
+      'UPDATE txs SET unsigned = replace(unsigned, \'"units":"3"\', \'"units":"9"\') WHERE height = 1',
     );
     store.close();
     const reopened = await openSequencer(file);
@@ -132,7 +132,7 @@ describe('start-up tamper checks', function () {
     await seq.submit(
       signTx(keys.user(0), CHAIN_ID, 1n, transferBody('CHR', keys.user(1).address, '2000')),
     );
-    expect(seq.produceBundle()?.receipts[0]?.status).to.equal('failed');
+    expect((await seq.produceBundle())?.receipts[0]?.status).to.equal('failed');
     seq.store.close();
     const store = NodeStore.open(file);
     store.rawExec(

@@ -7,7 +7,7 @@ const B = '0x00000000000000000000000000000000000000bB';
 
 function entry(from: string, nonce: bigint, seq: number, receivedMs = 0): MempoolEntry {
   const tx = { from, nonce, hash: `${from}-${nonce}` } as unknown as SignedTx;
-  return { tx, wire: '', seq, receivedMs };
+  return { tx, seq, receivedMs };
 }
 
 describe('Mempool.select', () => {

@@ -16,7 +16,7 @@ describe('Sequencer', () => {
     expect(r1.status).to.equal('pending');
     const again = await seq.submit(signTx(a, CHAIN_ID, 1n, transferBody('CHR', b.address, '5')));
     expect(again).to.deep.equal({ txHash: r1.txHash, status: 'pending', duplicate: true });
-    const result = seq.produceBundle();
+    const result = await seq.produceBundle();
     expect(result?.receipts.map((r) => r.status)).to.deep.equal(['ok', 'ok']);
     expect(seq.txStatus(r2.txHash)?.status).to.equal('committed');
     const root = seq.state.stateRoot;
@@ -50,7 +50,7 @@ describe('Sequencer mempool lifecycle', () => {
     const again = await seq.submit(gap);
     expect(again).to.deep.equal({ txHash, status: 'pending', duplicate: false });
     expect(seq.pendingNonce(a.address)).to.equal(2n);
-    expect(seq.produceBundle()?.receipts.map((r) => r.status)).to.deep.equal(['ok', 'ok']);
+    expect((await seq.produceBundle())?.receipts.map((r) => r.status)).to.deep.equal(['ok', 'ok']);
     expect(seq.txStatus(txHash)?.status).to.equal('committed');
     seq.store.close();
   });

@@ -89,7 +89,7 @@ describe('QfsClient', () => {
       expect(settled.receipt.status).to.equal('ok');
       expect(settled.height).to.equal(0);
     } finally {
-      node.seq.stop();
+      await node.seq.stop();
     }
     const bundle = await client.bundle(0n);
     expect(bundle.txHashes).to.deep.equal([accepted.txHash]);
@@ -121,7 +121,7 @@ describe('QfsClient', () => {
     const third = await other.transfer(c, a.address, 'PSI', '1.5');
     const fourth = await other.action(c, 'storage', 1n, 'ref');
     expect([third.nonce, fourth.nonce]).to.deep.equal([3n, 4n]);
-    node.seq.produceBundle();
+    await node.seq.produceBundle();
     const view = await client.tx(fourth.txHash);
     expect(view.status).to.equal('committed');
     const psiAfter = UD.parse((await client.account(a.address)).balances.PSI);

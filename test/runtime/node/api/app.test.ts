@@ -186,7 +186,7 @@ describe('buildApp', () => {
         expect(sample(before.body, 'qfs_tx_admitted_total')).to.equal(2);
         expect(sample(before.body, 'qfs_tx_refused_total{code="TX_WRONG_CHAIN"}')).to.equal(1);
 
-        node.seq.produceBundle();
+        await node.seq.produceBundle();
         node.seq.halt(302, 'metrics test', {});
         const text = (await node.app.inject({ method: 'GET', url: '/metrics' })).body;
         expect(sample(text, 'qfs_head_height')).to.equal(0);

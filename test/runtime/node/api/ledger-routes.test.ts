@@ -83,10 +83,10 @@ describe('ledger routes', () => {
         const res = await node.app.inject({ method: 'POST', url: '/v1/tx', payload: wire });
         txHashes.push(res.json().txHash);
       }
-      node.seq.produceBundle();
+      await node.seq.produceBundle();
       const register = signTx(newcomer, CHAIN_ID, 1n, registerBody(CHAIN_ID, newcomer));
       await node.app.inject({ method: 'POST', url: '/v1/tx', payload: register });
-      node.seq.produceBundle();
+      await node.seq.produceBundle();
     });
 
     it('GET /v1/accounts shows balances, nonce and the key record', async () => {

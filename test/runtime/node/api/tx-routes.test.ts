@@ -244,7 +244,7 @@ describe('POST /v1/tx and GET /v1/tx/:hash', () => {
 
     it('answers 409 TX_BAD_NONCE for a replayed (committed) nonce', async () => {
       await post(node, transferA1);
-      node.seq.produceBundle();
+      await node.seq.produceBundle();
       const details = expectError(await post(node, otherA1), 'TX_BAD_NONCE');
       expect(details).to.deep.equal({ from: a.address, nonce: '1', committed: '1' });
     });
@@ -260,7 +260,7 @@ describe('POST /v1/tx and GET /v1/tx/:hash', () => {
     it('shows a committed transaction with its height, index and receipt', async () => {
       await post(node, actionB1);
       await post(node, overdraftC1);
-      node.seq.produceBundle();
+      await node.seq.produceBundle();
       const { txHash } = (await post(node, actionB1)).json();
       const res = await get(node, `/v1/tx/${txHash}`);
       expect(res.statusCode).to.equal(200);
@@ -302,7 +302,7 @@ describe('POST /v1/tx under pressure', () => {
       expect(Buffer.byteLength(JSON.stringify(wire))).to.be.within(30_000, 40_000);
       const res = await post(node, wire);
       expect(res.statusCode, res.body).to.equal(202);
-      node.seq.produceBundle();
+      await node.seq.produceBundle();
       const view = (await get(node, `/v1/tx/${res.json().txHash}`)).json();
       expect(view.receipt, JSON.stringify(view)).to.deep.equal({ status: 'ok' });
     } finally {
