@@ -163,7 +163,10 @@ async function run(
   if (mode === 'inproc') {
     await feedInProcess(seq, workload.txs.slice(0, count));
   } else {
-    const app = buildApp({ sequencer: seq, version: 'bench' });
+    const app = buildApp(
+      { sequencer: seq, version: 'bench' },
+      { limits: { rateLimitMax: 100_000_000 }, processMetrics: false },
+    );
     await app.listen({ port: 0, host: '127.0.0.1' });
     const address = app.server.address();
     const port = typeof address === 'object' && address !== null ? address.port : 0;
@@ -238,7 +241,7 @@ function httpClient(url: string, file: string, count: number): Promise<number> {
         url,
         file,
         String(count),
-        '128',
+        process.env.BENCH_HTTP_CONCURRENCY ?? '512',
       ],
       { stdio: ['ignore', 'pipe', 'inherit'] },
     );

@@ -69,11 +69,14 @@ export async function startNode(options: StartOptions): Promise<RunningNode> {
   });
   const checkCode = () => checkIntegrity(sequencer, options.codeRoot);
   checkCode();
-  const app = buildApp({
-    sequencer,
-    version: VERSION,
-    ...(options.anchorStatus === undefined ? {} : { anchorStatus: options.anchorStatus }),
-  });
+  const app = buildApp(
+    {
+      sequencer,
+      version: VERSION,
+      ...(options.anchorStatus === undefined ? {} : { anchorStatus: options.anchorStatus }),
+    },
+    { limits: { rateLimitMax: config.rateLimitPerMinute, rateLimitWindowMs: 60_000 } },
+  );
   const host = options.host ?? config.host;
   await app.listen({ port: options.port ?? config.port, host });
   const address = app.server.address();
