@@ -19,8 +19,9 @@ export type NodeProcess = {
 export function qfsSync(
   args: readonly string[],
   env: NodeJS.ProcessEnv = {},
+  bin: string = QFS,
 ): { status: number | null; stdout: string; stderr: string } {
-  const run = spawnSync(process.execPath, [QFS, ...args], {
+  const run = spawnSync(process.execPath, [bin, ...args], {
     cwd: ROOT,
     env: { ...process.env, QFS_PASSPHRASE: TEST_PASSPHRASE, QFS_LOG_LEVEL: 'warn', ...env },
     encoding: 'utf8',

@@ -77,10 +77,18 @@ export function registerNodeCommands(program: Command, io: CliIo, state: State):
           ...(o.port === undefined ? {} : { port: Number(o.port) }),
           ...(o.host === undefined ? {} : { host: o.host }),
           daemon: o.daemon === true,
+          handleSignals: true,
         });
         println(io, `qfs node listening on ${node.url} (docs: ${node.url}/docs)`);
         const code = await node.closed;
-        state.exitCode = code;
+        if (code !== 0) {
+          const halt = node.sequencer.halted;
+          io.stderr.write(
+            `halted: CIR-${code}${halt === null ? '' : ` (${halt.reason})`}; exit status ${code % 256}\n`,
+          );
+        }
+        // POSIX exit statuses are 8 bits: CIR-302 exits 46 (302 mod 256), CIR-412 exits 156.
+        state.exitCode = code % 256;
       });
     });
 

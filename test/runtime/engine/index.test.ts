@@ -52,7 +52,7 @@ describe('runtime/engine exports', () => {
       'parseTx',
       'stateRootOf',
       'txHashOf',
-    'txSignatureBytes',
+      'txSignatureBytes',
       'txSigningBytes',
       'updateAccounts',
       'validateActionBundle',
