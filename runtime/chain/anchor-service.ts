@@ -129,7 +129,7 @@ export class AnchorService {
     for (;;) {
       const heads = await this.#heads();
       const epoch = Math.min(heads.tokenNext, heads.registryNext, heads.coherenceNextEpoch);
-      this.#updateStatus(local, heads);
+      this.#updateStatus(local, epoch);
       if (epoch >= complete) return;
       const plan = planEpoch(this.#store, epoch, this.#epochLength);
       await this.#anchorEpoch(plan, heads);
@@ -162,13 +162,14 @@ export class AnchorService {
     };
   }
 
-  #updateStatus(local: number, heads: { coherenceNextHeight: number; tokenNext: number }): void {
-    const anchoredHeight = heads.coherenceNextHeight === 0 ? null : heads.coherenceNextHeight - 1;
+  /** The anchored height is the last height of the last epoch whose every part is on-chain. */
+  #updateStatus(local: number, epochsDone: number): void {
+    const anchoredHeight = epochsDone === 0 ? null : epochsDone * this.#epochLength - 1;
     this.#status = {
       ...this.#status,
       localHeight: local,
       anchoredHeight,
-      anchoredEpochs: heads.tokenNext,
+      anchoredEpochs: epochsDone,
       lag: local - (anchoredHeight ?? -1),
     };
   }

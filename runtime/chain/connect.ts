@@ -26,6 +26,9 @@ export async function connectChain(
   const provider = new JsonRpcProvider(config.rpcUrl, config.evmChainId, {
     staticNetwork: true,
     pollingInterval: 250,
+    // ethers caches identical reads for 250 ms by default; a cached transaction count hands two
+    // anchors in a row the same nonce. The anchoring service sends one transaction at a time.
+    cacheTimeout: -1,
   });
   const wallet = (
     await Wallet.fromEncryptedJson(fs.readFileSync(config.keyFile, 'utf8'), passphrase)
