@@ -64,6 +64,11 @@ const config: HardhatUserConfig = {
   networks: {
     hardhat: { allowUnlimitedContractSize: false },
     localhost: { url: process.env.QFS_RPC_URL ?? 'http://127.0.0.1:8545' },
+    // Any EVM RPC (a public testnet) is configuration: QFS_RPC_URL and the deployer's key.
+    testnet: {
+      url: process.env.QFS_RPC_URL ?? 'http://127.0.0.1:8545',
+      accounts: process.env.QFS_DEPLOYER_KEY === undefined ? [] : [process.env.QFS_DEPLOYER_KEY],
+    },
   },
   typechain: { outDir: 'typechain-types', target: 'ethers-v6' },
   mocha: { timeout: 600_000 },

@@ -159,7 +159,7 @@ async function run(
   const cpuStart = process.cpuUsage();
   const started = performance.now();
   seq.start();
-  let clientCpuMs = 0;
+  let client = { cpuMs: 0, refused: 0, ackP50ms: 0, ackP99ms: 0 };
   if (mode === 'inproc') {
     await feedInProcess(seq, workload.txs.slice(0, count));
   } else {
@@ -170,7 +170,7 @@ async function run(
     await app.listen({ port: 0, host: '127.0.0.1' });
     const address = app.server.address();
     const port = typeof address === 'object' && address !== null ? address.port : 0;
-    clientCpuMs = await httpClient(`http://127.0.0.1:${port}`, file, count);
+    client = await httpClient(`http://127.0.0.1:${port}`, file, count);
     await waitUntil(() => commitAt.length >= count, 600_000);
     await app.close();
   }
@@ -200,11 +200,14 @@ async function run(
     p50ms: pct(0.5),
     p99ms: pct(0.99),
     cpuCores:
-      Math.round((((cpu.user + cpu.system) / 1000 + clientCpuMs) / 1000 / wall) * 100) / 100,
+      Math.round((((cpu.user + cpu.system) / 1000 + client.cpuMs) / 1000 / wall) * 100) / 100,
     rssMb: Math.round(rssPeak / 2 ** 20),
     verifyCeilingTps: ceiling,
     ratio: Math.round((tps / ceiling) * 100) / 100,
     failedTxs: failed,
+    ...(mode === 'http'
+      ? { ackP50ms: client.ackP50ms, ackP99ms: client.ackP99ms, refusedRequests: client.refused }
+      : {}),
     wallSeconds: Math.round(wall * 10) / 10,
     dir,
   };
@@ -230,7 +233,12 @@ async function feedInProcess(seq: Sequencer, txs: readonly unknown[]): Promise<v
   await Promise.all(Array.from({ length: 512 }, worker));
 }
 
-function httpClient(url: string, file: string, count: number): Promise<number> {
+/** Runs the load generator; resolves with its CPU time and how many answers were backpressure. */
+function httpClient(
+  url: string,
+  file: string,
+  count: number,
+): Promise<{ cpuMs: number; refused: number; ackP50ms: number; ackP99ms: number }> {
   return new Promise((resolve, reject) => {
     const child = spawn(
       process.execPath,
@@ -249,7 +257,14 @@ function httpClient(url: string, file: string, count: number): Promise<number> {
     child.stdout.on('data', (c: Buffer) => (out += c.toString()));
     child.once('exit', (code) =>
       code === 0
-        ? resolve((JSON.parse(out) as { cpuMs: number }).cpuMs)
+        ? resolve(
+            JSON.parse(out) as {
+              cpuMs: number;
+              refused: number;
+              ackP50ms: number;
+              ackP99ms: number;
+            },
+          )
         : reject(new Error(`http client exited with ${code}`)),
     );
   });

@@ -31,6 +31,13 @@ export function qfsSync(
 }
 
 /** Starts `qfs start --dir dir --port 0` and resolves once it prints its URL. */
+/** Every node a test started; killed when the test process exits, even after a failed test. */
+const started = new Set<ChildProcess>();
+process.once('exit', () => {
+  for (const child of started)
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+});
+
 export function startNodeProcess(
   dir: string,
   extra: readonly string[] = [],
@@ -41,6 +48,8 @@ export function startNodeProcess(
     env: { ...process.env, QFS_PASSPHRASE: TEST_PASSPHRASE, QFS_LOG_LEVEL: 'warn', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  started.add(child);
+  child.once('exit', () => started.delete(child));
   let output = '';
   child.stdout?.on('data', (c: Buffer) => (output += c.toString()));
   child.stderr?.on('data', (c: Buffer) => (output += c.toString()));

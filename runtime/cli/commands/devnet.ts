@@ -60,7 +60,7 @@ export function registerDevnetCommands(program: Command, io: CliIo, state: State
     )
     .option('--txs <n>', 'demo transactions', '24')
     .option('--dir <dir>', 'data directory to keep (default: a fresh temporary one)')
-    .option('--json', 'print JSON (default)', true)
+    .option('--json', 'print JSON (the only output; accepted for scripts)', true)
     .action(async (o: { txs: string; dir?: string }) => {
       await guard(io, state, async () => {
         const log = pino({ level: process.env.QFS_LOG_LEVEL ?? 'silent' });
