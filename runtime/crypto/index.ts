@@ -32,6 +32,7 @@ export {
 export {
   VerifyPool,
   POOL_TASK_ITEMS_MAX,
+  VERIFY_NICE_DEFAULT,
   type VerifyItem,
   type VerifyPoolOptions,
 } from './verify-pool';

@@ -8,4 +8,12 @@ if (!require.extensions['.ts']) {
     transpileOnly: true,
   });
 }
+// Lower this thread's scheduling priority (Linux applies niceness per thread): see
+// VerifyPoolOptions.nice. Not every platform allows it; verification works the same without.
+const { workerData } = require('piscina');
+try {
+  require('node:os').setPriority(0, (workerData && workerData.nice) || 0);
+} catch {
+  // keep the default priority
+}
 module.exports = require('./verify-worker').verifyChunk;

@@ -10,7 +10,14 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { canonicalString } from '../codec';
-import { createKeyFile, decryptKey, readKeyFile, writeKeyFile, type KeyPair } from '../crypto';
+import {
+  createKeyFile,
+  decryptKey,
+  readKeyFile,
+  VERIFY_NICE_DEFAULT,
+  writeKeyFile,
+  type KeyPair,
+} from '../crypto';
 import { loadGenesis } from '../engine';
 import { devnetGenesis } from '../sdk/devnet';
 import { ConfigError } from './config-errors';
@@ -23,6 +30,8 @@ export type NodeConfig = NodeLimits & {
   /** Verification threads (0 = one per core). */
   readonly verifyThreads: number;
   readonly verifyBackend: 'auto' | 'native' | 'noble';
+  /** Scheduling niceness of the verification threads, 0..19 (see VerifyPoolOptions.nice). */
+  readonly verifyNice: number;
   /** How often the watchdog re-measures the code (ms; 0 disables). */
   readonly watchdogIntervalMs: number;
   /** Requests per minute per client address. */
@@ -38,6 +47,7 @@ export const DEFAULT_CONFIG: NodeConfig = Object.freeze({
   port: DEFAULT_PORT,
   verifyThreads: 0,
   verifyBackend: 'auto',
+  verifyNice: VERIFY_NICE_DEFAULT,
   watchdogIntervalMs: 60_000,
   rateLimitPerMinute: 600_000,
 });

@@ -54,6 +54,7 @@ export async function startNode(options: StartOptions): Promise<RunningNode> {
   const pool = VerifyPool.create({
     ...(config.verifyThreads > 0 ? { threads: config.verifyThreads } : {}),
     backend: config.verifyBackend,
+    nice: config.verifyNice,
     log: (line) => log.warn({ backend: 'noble' }, line),
   });
   const signer = new SignPool(1);

@@ -684,21 +684,20 @@ export class Sequencer extends EventEmitter {
   /** Where a transaction stands, or null if unknown. */
   txStatus(txHash: string): TxStatus | null {
     if (this.#mempool.has(txHash)) return { status: 'pending', txHash };
-    const committed = this.store.committedTx(txHash);
-    if (committed !== undefined) {
+    const outcome = this.store.txOutcome(txHash);
+    if (outcome === undefined) return null;
+    if (outcome.status === 'committed') {
       return {
         status: 'committed',
         txHash,
-        height: committed.height,
-        index: committed.idx,
-        receipt: parseReceipt(committed.receipt, txHash, committed.idx),
+        height: outcome.height,
+        index: outcome.idx,
+        receipt: parseReceipt(outcome.receipt, txHash, outcome.idx),
       };
     }
-    const rejected = this.store.rejectedTx(txHash);
-    if (rejected !== undefined)
-      return { status: 'rejected', txHash, code: rejected.code, reason: rejected.reason };
-    if (this.store.mempoolTx(txHash) !== undefined) return { status: 'pending', txHash };
-    return null;
+    if (outcome.status === 'rejected')
+      return { status: 'rejected', txHash, code: outcome.code, reason: outcome.reason };
+    return { status: 'pending', txHash };
   }
 }
 

@@ -38,6 +38,15 @@ export type CommittedTxRow = {
   wire: string;
   receipt: string;
 };
+export type TxOutcome =
+  | { readonly status: 'pending' }
+  | {
+      readonly status: 'committed';
+      readonly height: number;
+      readonly idx: number;
+      readonly receipt: string;
+    }
+  | { readonly status: 'rejected'; readonly code: string; readonly reason: string };
 export type RejectedRow = { txHash: string; code: string; reason: string; atMs: number };
 export type BundleRow = {
   height: number;
@@ -205,21 +214,23 @@ export class NodeStore {
     return (this.#stmts.bundleTxHashes.all(height) as { tx_hash: string }[]).map((r) => r.tx_hash);
   }
 
-  committedTx(txHash: string): CommittedTxRow | undefined {
-    const row = this.#stmts.tx.get(txHash) as Record<string, unknown> | undefined;
-    return row === undefined ? undefined : txRow(row);
-  }
-
-  rejectedTx(txHash: string): RejectedRow | undefined {
-    const row = this.#stmts.rejected.get(txHash) as Record<string, unknown> | undefined;
-    return row === undefined
-      ? undefined
-      : {
-          txHash: String(row.tx_hash),
-          code: String(row.code),
-          reason: String(row.reason),
-          atMs: Number(row.at_ms),
-        };
+  /**
+   * Where a transaction stands, in one indexed lookup without its bytes (every submission asks,
+   * to answer a duplicate like the first submission).
+   */
+  txOutcome(txHash: string): TxOutcome | undefined {
+    const row = this.#stmts.outcome.get(txHash) as Record<string, unknown> | undefined;
+    if (row === undefined) return undefined;
+    if (row.status === 'committed')
+      return {
+        status: 'committed',
+        height: Number(row.height),
+        idx: Number(row.idx),
+        receipt: String(row.receipt),
+      };
+    if (row.status === 'rejected')
+      return { status: 'rejected', code: String(row.code), reason: String(row.reason) };
+    return { status: 'pending' };
   }
 
   mempoolTx(txHash: string): MempoolRow | undefined {
@@ -344,11 +355,13 @@ function prepare(db: Database.Database) {
     ),
     loadMempool: db.prepare("SELECT * FROM txs WHERE status = 'pending' ORDER BY seq"),
     mempoolTx: db.prepare("SELECT * FROM txs WHERE tx_hash = ? AND status = 'pending'"),
+    outcome: db.prepare(
+      'SELECT status, height, idx, receipt, code, reason FROM txs WHERE tx_hash = ?',
+    ),
     maxSeq: db.prepare('SELECT MAX(seq) AS seq FROM txs'),
     reject: db.prepare(
       "UPDATE txs SET status = 'rejected', code = ?, reason = ?, at_ms = ? WHERE tx_hash = ? AND status = 'pending'",
     ),
-    rejected: db.prepare("SELECT * FROM txs WHERE tx_hash = ? AND status = 'rejected'"),
     insertBundle: db.prepare(
       'INSERT INTO bundles (height, packet, packet_hash, bundle_hash, op_log_hash, state_root, tx_count, summary, snapshot) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
     ),
@@ -376,7 +389,6 @@ function prepare(db: Database.Database) {
     bundleTxHashes: db.prepare(
       "SELECT tx_hash FROM txs WHERE status = 'committed' AND height = ? ORDER BY idx",
     ),
-    tx: db.prepare("SELECT * FROM txs WHERE tx_hash = ? AND status = 'committed'"),
     coherence: db.prepare('SELECT * FROM coherence WHERE height = ?'),
     coherenceRange: db.prepare(
       'SELECT * FROM coherence WHERE height BETWEEN ? AND ? ORDER BY height',

@@ -67,7 +67,10 @@ export function registerNodeCommands(program: Command, io: CliIo, state: State):
     .requiredOption('--dir <dir>', 'data directory')
     .option('--port <port>', 'API port (overrides config.json)')
     .option('--host <host>', 'API address (overrides config.json)')
-    .option('--daemon', 'exit when the sequencer halts, with status CIR mod 256 (302 → 46, 412 → 156)')
+    .option(
+      '--daemon',
+      'exit when the sequencer halts, with status CIR mod 256 (302 → 46, 412 → 156)',
+    )
     .action(async (o: { dir: string; port?: string; host?: string; daemon?: boolean }) => {
       await run(io, state, async () => {
         const passphrase = await resolvePassphrase(io, process.env, { confirm: false });

@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import os from 'node:os';
 import { expect } from 'chai';
 import {
@@ -88,6 +89,36 @@ describe('VerifyPool', function () {
         .with.nested.property('details.field', 'threads');
     }
   });
+
+  it('throws CRYPTO_INVALID_INPUT for a niceness outside [0, 19]', () => {
+    for (const nice of [-1, 2.5, 20]) {
+      expect(() => VerifyPool.create({ nice }))
+        .to.throw(CryptoInvalidInputError)
+        .with.nested.property('details.field', 'nice');
+    }
+  });
+
+  // Linux keeps a niceness per thread, visible in /proc/self/task/<tid>/stat (field 19).
+  const threadNices = (): number[] =>
+    fs
+      .readdirSync('/proc/self/task')
+      .map((tid) => fs.readFileSync(`/proc/self/task/${tid}/stat`, 'utf8'))
+      .map((stat) => Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[16]));
+
+  (process.platform === 'linux' ? it : it.skip)(
+    'runs its worker threads at the niceness asked for, leaving the calling thread alone',
+    async () => {
+      const before = threadNices().filter((n) => n === 7).length;
+      const nicePool = VerifyPool.create({ threads: 2, backend: 'noble', nice: 7 });
+      try {
+        await nicePool.verifyBatch(mixedBatch(4).items); // the workers are up
+        expect(threadNices().filter((n) => n === 7).length - before).to.equal(2);
+        expect(os.getPriority(0)).to.equal(0);
+      } finally {
+        await nicePool.close();
+      }
+    },
+  );
 
   it('gives the same verdicts with the noble backend', async () => {
     const noblePool = VerifyPool.create({ threads: 1, backend: 'noble' });

@@ -167,6 +167,11 @@ describe('POST /v1/tx and GET /v1/tx/:hash', () => {
       ['a number amount', (w) => editBody(w, { amount: 5 }), 'TX_AMOUNT_INVALID'],
       ['a zero nonce', (w) => edit(w, { nonce: '0' }), 'TX_AMOUNT_INVALID'],
       ['a short signature', (w) => edit(w, { signature: 'abcd' }), 'TX_MALFORMED'],
+      [
+        'a signature one byte too long',
+        (w) => edit(w, { signature: `${w.signature}ab` }),
+        'TX_MALFORMED',
+      ],
       ['an unknown body type', (w) => editBody(w, { type: 'mint' }), 'TX_MALFORMED'],
       [
         'an action kind over 32 characters',
