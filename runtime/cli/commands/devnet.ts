@@ -128,7 +128,7 @@ export function registerDevnetCommands(program: Command, io: CliIo, state: State
 function printReport(io: CliIo, r: DemoReport): void {
   println(
     io,
-    `demo      ${r.txs} transactions (${r.failedTxs} failed by design of the workload), committed height ${r.committedHeight}, anchored height ${r.anchoredHeight}`,
+    `demo      ${r.txs} signed transactions (${r.failedTxs} failed), committed height ${r.committedHeight}, anchored height ${r.anchoredHeight}`,
   );
   for (const [name, a] of Object.entries(r.accounts)) {
     println(io, `  ${name.padEnd(6)} ${a.address}`);
