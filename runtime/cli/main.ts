@@ -3,7 +3,7 @@
  * @module
  */
 import { Command, CommanderError } from 'commander';
-import type { CliIo } from './io';
+import { EXIT_USAGE, type CliIo } from './io';
 import { registerMathCommands } from './commands/math';
 import { registerNodeCommands } from './commands/node';
 import { registerDevnetCommands } from './commands/devnet';
@@ -13,7 +13,7 @@ import { registerBalanceCommands } from './commands/balance';
 import { registerSimCommands } from './commands/sim';
 
 /** Usage errors (unknown command, missing argument) exit with 2, like the zero-sim checker. */
-export const EXIT_USAGE = 2;
+export { EXIT_USAGE };
 
 /** Builds the program; every command writes through `io` and sets its exit code on `state`. */
 export function buildProgram(io: CliIo, state: { exitCode: number }): Command {

@@ -7,10 +7,9 @@ import { pino } from 'pino';
 import { readChainConfig } from '../../chain/config';
 import { connectChain } from '../../chain/connect';
 import { DEVNET_PASSPHRASE, runDemoWorkload, startDevnet, type DemoReport } from '../../chain/demo';
-import { isCodedError } from '../../errors';
 import { NodeStore } from '../../node/store';
 import { paths } from '../../node/data-dir';
-import { println, type CliIo } from '../io';
+import { println, runCommand, type CliIo } from '../io';
 import { resolvePassphrase } from '../passphrase';
 
 type State = { exitCode: number };
@@ -25,7 +24,7 @@ export function registerDevnetCommands(program: Command, io: CliIo, state: State
     .option('--no-demo', 'do not drive the demo workload')
     .option('--txs <n>', 'demo transactions', '24')
     .action(async (o: { dir?: string; demo: boolean; txs: string }) => {
-      await guard(io, state, async () => {
+      await runCommand(io, state, async () => {
         if (process.env.QFS_PASSPHRASE === undefined)
           io.stderr.write(
             `note: QFS_PASSPHRASE unset; the devnet keys use the throwaway passphrase "${DEVNET_PASSPHRASE}"\n`,
@@ -62,7 +61,7 @@ export function registerDevnetCommands(program: Command, io: CliIo, state: State
     .option('--dir <dir>', 'data directory to keep (default: a fresh temporary one)')
     .option('--json', 'print JSON (the only output; accepted for scripts)', true)
     .action(async (o: { txs: string; dir?: string }) => {
-      await guard(io, state, async () => {
+      await runCommand(io, state, async () => {
         const log = pino({ level: process.env.QFS_LOG_LEVEL ?? 'silent' });
         const dir =
           o.dir ??
@@ -83,7 +82,7 @@ export function registerDevnetCommands(program: Command, io: CliIo, state: State
     .requiredOption('--dir <dir>', 'data directory')
     .option('--json', 'print JSON')
     .action(async (o: { dir: string; json?: boolean }) => {
-      await guard(io, state, async () => {
+      await runCommand(io, state, async () => {
         const config = readChainConfig(o.dir);
         if (config === null) {
           println(io, 'no chain configured (D/chain.json or QFS_RPC_URL)');
@@ -140,15 +139,5 @@ function printReport(io: CliIo, r: DemoReport): void {
         `    ${token}  runtime ${runtime.padStart(32)}  on-chain ${onchain.padStart(32)}  ${runtime === onchain ? 'ok' : 'DIFFERS'}`,
       );
     }
-  }
-}
-
-async function guard(io: CliIo, state: State, body: () => Promise<void>): Promise<void> {
-  try {
-    await body();
-  } catch (err) {
-    if (!isCodedError(err)) throw err;
-    io.stderr.write(`error: ${err.code}: ${err.message}\n`);
-    state.exitCode = 1;
   }
 }

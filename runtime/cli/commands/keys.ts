@@ -5,7 +5,6 @@
  */
 import fs from 'node:fs';
 import type { Command } from 'commander';
-import { isCodedError } from '../../errors';
 import { hexToBytes } from '../../codec';
 import {
   createKeyFile,
@@ -14,11 +13,10 @@ import {
   readKeyFile,
   writeKeyFile,
 } from '../../crypto';
-import { println, type CliIo } from '../io';
+import { println, runCommand, type CliIo } from '../io';
 import { resolvePassphrase } from '../passphrase';
 
 /** Exit code of a command that failed with a coded error (bad file, wrong passphrase, …). */
-export const EXIT_FAILURE = 1;
 /** scrypt cost accepted on the command line: log2(N) in [14, 20]; default 18. */
 export const KDF_LOG_N = Object.freeze({ min: 14, max: 20, default: 18 });
 
@@ -39,7 +37,7 @@ export function registerKeysCommands(
       String(KDF_LOG_N.default),
     )
     .action(async (options: { out: string; kdfLogN: string }) => {
-      await run(io, state, async () => {
+      await runCommand(io, state, async () => {
         const logN = Number(options.kdfLogN);
         if (!Number.isInteger(logN) || logN < KDF_LOG_N.min || logN > KDF_LOG_N.max) {
           io.stderr.write(
@@ -66,26 +64,11 @@ export function registerKeysCommands(
     )
     .argument('<file>', 'key file')
     .action(async (file: string) => {
-      await run(io, state, async () => {
+      await runCommand(io, state, async () => {
         const keyFile = readKeyFile(file);
         println(io, `address: ${keyFile.address}`);
         println(io, `fingerprint: ${keyFingerprint(hexToBytes(keyFile.publicKey))}`);
         println(io, `kdf: scrypt N=${keyFile.kdf.N} r=${keyFile.kdf.r} p=${keyFile.kdf.p}`);
       });
     });
-}
-
-/** Runs a command body; a coded error becomes `error: CODE: message` on stderr and exit code 1. */
-async function run(
-  io: CliIo,
-  state: { exitCode: number },
-  body: () => Promise<void>,
-): Promise<void> {
-  try {
-    await body();
-  } catch (err) {
-    if (!isCodedError(err)) throw err;
-    io.stderr.write(`error: ${err.code}: ${err.message}\n`);
-    state.exitCode = EXIT_FAILURE;
-  }
 }

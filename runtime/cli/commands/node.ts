@@ -5,14 +5,13 @@
 import fs from 'node:fs';
 import type { Command } from 'commander';
 import { VerifyPool } from '../../crypto';
-import { isCodedError } from '../../errors';
 import { replayLedger } from '../../node/audit';
 import { systemClock } from '../../node/clock';
 import { initDataDir, loadKey, paths, readConfig } from '../../node/data-dir';
 import { parseOperatorRecord, signOperatorRecord } from '../../node/records';
 import { NodeStore, toText } from '../../node/store';
 import { startNode } from '../../node/node';
-import { println, type CliIo } from '../io';
+import { println, runCommand, usage, type CliIo } from '../io';
 import { resolvePassphrase } from '../passphrase';
 
 type State = { exitCode: number };
@@ -37,7 +36,7 @@ export function registerNodeCommands(program: Command, io: CliIo, state: State):
         chainId: string;
         kdfLogN: string;
       }) => {
-        await run(io, state, async () => {
+        await runCommand(io, state, async () => {
           const passphrase = await resolvePassphrase(io, process.env, { confirm: true });
           const logN = Number(o.kdfLogN);
           if (!Number.isInteger(logN) || logN < 14 || logN > 20)
@@ -72,7 +71,7 @@ export function registerNodeCommands(program: Command, io: CliIo, state: State):
       'exit when the sequencer halts, with status CIR mod 256 (302 → 46, 412 → 156)',
     )
     .action(async (o: { dir: string; port?: string; host?: string; daemon?: boolean }) => {
-      await run(io, state, async () => {
+      await runCommand(io, state, async () => {
         const passphrase = await resolvePassphrase(io, process.env, { confirm: false });
         const node = await startNode({
           dir: o.dir,
@@ -101,7 +100,7 @@ export function registerNodeCommands(program: Command, io: CliIo, state: State):
     .requiredOption('--dir <dir>', 'data directory')
     .option('--quiet', 'no progress bar')
     .action(async (o: { dir: string; quiet?: boolean }) => {
-      await run(io, state, async () => {
+      await runCommand(io, state, async () => {
         const store = NodeStore.open(paths(o.dir).db);
         const pool = VerifyPool.create({ log: () => undefined });
         try {
@@ -139,7 +138,7 @@ export function registerNodeCommands(program: Command, io: CliIo, state: State):
     .option('--to <height>', 'last height to replay')
     .option('--json', 'print JSON')
     .action(async (o: { dir: string; to?: string; json?: boolean }) => {
-      await run(io, state, async () => {
+      await runCommand(io, state, async () => {
         const store = NodeStore.open(paths(o.dir).db);
         const pool = VerifyPool.create({ log: () => undefined });
         try {
@@ -180,7 +179,7 @@ export function registerNodeCommands(program: Command, io: CliIo, state: State):
     .requiredOption('--dir <dir>', 'data directory')
     .requiredOption('--reason <text>', 'why the operator resumes')
     .action(async (o: { dir: string; reason: string }) => {
-      await run(io, state, async () => {
+      await runCommand(io, state, async () => {
         const passphrase = await resolvePassphrase(io, process.env, { confirm: false });
         const key = loadKey(o.dir, 'sequencer', passphrase);
         const store = NodeStore.open(paths(o.dir).db);
@@ -221,19 +220,4 @@ function progress(io: CliIo, head: number): (height: number) => void {
     const bar = '#'.repeat(Math.floor(pct / 4)).padEnd(25, '.');
     io.stderr.write(`\rverifying [${bar}] ${pct}% (${height + 1}/${head + 1} bundles)`);
   };
-}
-
-function usage(io: CliIo, state: State, message: string): void {
-  io.stderr.write(`error: ${message}\n`);
-  state.exitCode = 2;
-}
-
-async function run(io: CliIo, state: State, body: () => Promise<void>): Promise<void> {
-  try {
-    await body();
-  } catch (err) {
-    if (!isCodedError(err)) throw err;
-    io.stderr.write(`error: ${err.code}: ${err.message}\n`);
-    state.exitCode = 1;
-  }
 }

@@ -9,8 +9,8 @@ import { parseAddress } from '../../codec';
 import { isToken, TOKENS } from '../../engine';
 import { UD } from '../../math';
 import type { QfsClient, SettledTx, Submitted, TxView } from '../../sdk';
-import { println, type CliIo } from '../io';
-import { clientFor, EXIT_FAILURE, runNodeCommand, unlockKey, usage } from '../node-client';
+import { EXIT_FAILURE, println, usage, type CliIo } from '../io';
+import { clientFor, runNodeCommand, unlockKey } from '../node-client';
 
 type CommonOptions = { key: string; url?: string; wait?: boolean; timeout: string; json?: boolean };
 
