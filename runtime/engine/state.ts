@@ -7,7 +7,7 @@
  * @module
  */
 import { canonicalString, sha256HexUtf8, ZERO_HASH } from '../codec';
-import type { Cir511State } from '../guard';
+import { cir511StateJson, type Cir511State } from '../guard';
 import type { DrvPacket, KeyLedgerState } from '../ledger';
 import { UD } from '../math';
 import { accountsRoot, type AccountTree } from './account-tree';
@@ -41,21 +41,10 @@ export type EngineState = {
 
 /** The parts of the state the root covers, as canonical JSON. */
 export function stateRootOf(state: Omit<EngineState, 'stateRoot'>): string {
-  const metrics = state.cir511.lastMetrics;
   const body = {
     accountsRoot: accountsRoot(state.accounts),
     chainId: state.chainId,
-    cir511: {
-      consecutive: state.cir511.consecutive.toString(),
-      lastMetrics:
-        metrics === null
-          ? null
-          : Object.fromEntries(
-              Object.keys(metrics)
-                .sort()
-                .map((k) => [k, UD.format(metrics[k] as never)]),
-            ),
-    },
+    cir511: cir511StateJson(state.cir511),
     emission: { day: state.emission.day.toString(), minted: amountsJson(state.emission.minted) },
     genesisHash: state.genesisHash,
     guidance: guidanceToJson(state.guidance),

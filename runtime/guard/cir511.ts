@@ -6,7 +6,7 @@
  * returned one.
  * @module
  */
-import { type CertifiedMath, type UD128x18 } from '../math';
+import { UD, type CertifiedMath, type UD128x18 } from '../math';
 import { Cir302Halt } from './halts';
 
 /** One metric that moved more than its threshold. */
@@ -30,6 +30,25 @@ export const INITIAL_CIR511_STATE: Cir511State = Object.freeze({
   lastMetrics: null,
   consecutive: 0n,
 });
+
+/** The CIR-511 state as plain JSON (decimal strings, metrics in key order): hashed and stored. */
+export function cir511StateJson(state: Cir511State): {
+  consecutive: string;
+  lastMetrics: Record<string, string> | null;
+} {
+  const metrics = state.lastMetrics;
+  return {
+    consecutive: state.consecutive.toString(),
+    lastMetrics:
+      metrics === null
+        ? null
+        : Object.fromEntries(
+            Object.keys(metrics)
+              .sort()
+              .map((k) => [k, UD.format(metrics[k] as UD128x18)]),
+          ),
+  };
+}
 
 /**
  * Compares `current` with the state's last metrics, metric by metric in the order of `thresholds`.

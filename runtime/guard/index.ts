@@ -5,6 +5,7 @@
  */
 export { HaltError, Cir302Halt, Cir412Halt, isHalt, type HaltEvidence } from './halts';
 export {
+  cir511StateJson,
   detectDissonance,
   INITIAL_CIR511_STATE,
   type Cir511State,

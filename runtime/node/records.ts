@@ -17,7 +17,7 @@ import {
   type Guidance,
   type TokenAmounts,
 } from '../engine';
-import type { Cir511State } from '../guard';
+import { cir511StateJson, type Cir511State } from '../guard';
 import { coherenceEntryHash, type CoherenceEntry, type CoherenceSeal } from '../ledger';
 import { UD, type UD128x18 } from '../math';
 import { StoreError } from './errors';
@@ -31,22 +31,11 @@ export type StateSnapshot = {
 };
 
 export function snapshotJson(s: StateSnapshot): Record<string, unknown> {
-  const metrics = s.cir511.lastMetrics;
   return {
     supply: amountsJson(s.supply),
     emission: { day: s.emission.day.toString(), minted: amountsJson(s.emission.minted) },
     guidance: guidanceToJson(s.guidance),
-    cir511: {
-      consecutive: s.cir511.consecutive.toString(),
-      lastMetrics:
-        metrics === null
-          ? null
-          : Object.fromEntries(
-              Object.keys(metrics)
-                .sort()
-                .map((k) => [k, UD.format(metrics[k] as UD128x18)]),
-            ),
-    },
+    cir511: cir511StateJson(s.cir511),
   };
 }
 

@@ -2,6 +2,7 @@
  * qfs sim
  * ├── --json prints exactly one JSON object with the documented fields
  * ├── the same arguments give byte-identical output; another seed another state root
+ * ├── seed 7 still gives the state root, op-log hash and supply recorded when it was pinned
  * ├── the workload produces failed transactions of the kinds that reach the engine
  * ├── --signed (every transaction really signed and verified) gives the state root of the
  * │   unsigned mode for the same seed
@@ -55,6 +56,26 @@ describe('qfs sim', function () {
     const one = await runCli(args);
     const two = await runCli(args);
     expect(two.stdout).to.equal(one.stdout);
+  });
+
+  // A regression vector: these values were recorded from an earlier version of the engine. If a
+  // change moves them, it changes what every ledger commits to (state roots, op-log hashes), so
+  // existing ledgers would no longer replay: that is a protocol version change, not a refactor.
+  it('keeps the pinned state root, op-log hash and supply of seed 7', async () => {
+    const report = await simJson(['--seed', '7', '--bundles', '5', '--txs', '50']);
+    expect(report).to.deep.include({
+      txs: 250,
+      failedTxs: 56,
+      stateRoot: '40b2e16bef019d1f6f5bc8e72dd1134ad3a0e5e424d6943563575e102685ffad',
+      opLogHash: '416f2b45df006da4ea85c841a90e3d5d5078d5d5481b09e0b6cb82c3118d458a',
+    });
+    expect(report.supply).to.deep.equal({
+      CHR: '17320364.672835909354320457',
+      FLX: '15293060.317858834999071207',
+      PSI: '18657047.875137790935432043',
+      ATR: '16510755.110257895467716021',
+      RES: '15925495.743953358187086407',
+    });
   });
 
   it('gives another state root for another seed', async () => {
