@@ -58,6 +58,22 @@ describe('AnchorService on a Hardhat node', function () {
     return { provider, contracts };
   }
 
+  /** A service anchoring every bundle (epochs of one) from the test's sequencer. */
+  function anchorService(
+    contracts: ReturnType<typeof connect>['contracts'],
+    provider: JsonRpcProvider,
+  ) {
+    return new AnchorService({
+      store: seq.store,
+      contracts,
+      provider,
+      epochLength: 1,
+      confirmations: 1,
+      pollIntervalMs: 100,
+      log: silentLog,
+    });
+  }
+
   async function bundle(txs: ReturnType<typeof signTx>[]): Promise<void> {
     for (const tx of txs) await seq.submit(tx);
     expect(await seq.produceBundle()).to.not.equal(null);
@@ -75,15 +91,7 @@ describe('AnchorService on a Hardhat node', function () {
       signTx(a, CHAIN_ID, 2n, actionBody('compute', 1n)),
     ]);
     const { provider, contracts } = connect();
-    const service = new AnchorService({
-      store: seq.store,
-      contracts,
-      provider,
-      epochLength: 1,
-      confirmations: 1,
-      pollIntervalMs: 100,
-      log: silentLog,
-    });
+    const service = anchorService(contracts, provider);
     await service.sync();
     expect(service.status).to.deep.include({
       localHeight: 1,
@@ -131,15 +139,7 @@ describe('AnchorService on a Hardhat node', function () {
       signTx(keys.user(1), CHAIN_ID, 2n, transferBody('FLX', keys.user(2).address, '3')),
     ]);
     const { provider, contracts } = connect();
-    const first = new AnchorService({
-      store: seq.store,
-      contracts,
-      provider,
-      epochLength: 1,
-      confirmations: 1,
-      pollIntervalMs: 100,
-      log: silentLog,
-    });
+    const first = anchorService(contracts, provider);
     await first.sync();
     await bundle([
       signTx(keys.user(2), CHAIN_ID, 2n, transferBody('CHR', keys.user(0).address, '1')),
@@ -157,15 +157,7 @@ describe('AnchorService on a Hardhat node', function () {
         block!.number,
       )
     ).wait();
-    const restarted = new AnchorService({
-      store: seq.store,
-      contracts,
-      provider,
-      epochLength: 1,
-      confirmations: 1,
-      pollIntervalMs: 100,
-      log: silentLog,
-    });
+    const restarted = anchorService(contracts, provider);
     await restarted.sync();
     expect(restarted.status).to.deep.include({
       anchoredHeight: 3,
