@@ -8,6 +8,7 @@
 import type { KeyPair } from '../crypto';
 import { txHashOf, txSigningBytes, type Token } from '../engine';
 import { ErrorCode, isCodedError } from '../errors';
+import { httpStatusOf } from '../node/api/http-errors';
 import type { UD128x18 } from '../math';
 import type {
   AccountView,
@@ -79,6 +80,29 @@ export class QfsClient {
    */
   submit(tx: TxWire): Promise<TxAccepted> {
     return this.#request<TxAccepted>('POST', '/v1/tx', tx);
+  }
+
+  /**
+   * Submits several signed transactions in one request (`POST /v1/txs`, at most 256), in order;
+   * resolves once every accepted one is durably stored. Entry i is transaction i's answer, or the
+   * coded error the node gave that transaction alone (the others are unaffected).
+   * @throws {NodeApiError} when the request as a whole is refused (not a list of transactions,
+   *   too many, too large, rate limited)
+   */
+  async submitBatch(txs: readonly TxWire[]): Promise<(TxAccepted | NodeApiError)[]> {
+    const url = `${this.baseUrl}/v1/txs`;
+    const answer = await this.#request<{ results?: unknown }>('POST', '/v1/txs', { txs });
+    const results = answer.results;
+    if (!Array.isArray(results) || results.length !== txs.length)
+      throw new BadResponseError({ url, status: 200, reason: 'results do not match the request' });
+    return results.map((r: unknown) => {
+      const item = r as { txHash?: unknown; status?: unknown; error?: unknown };
+      if (item.error === undefined) return item as TxAccepted;
+      const code = (item.error as { code?: unknown }).code;
+      const error = apiError(url, typeof code === 'string' ? httpStatusOf(code) : 500, item);
+      if (error instanceof NodeApiError) return error;
+      throw error;
+    });
   }
 
   /**

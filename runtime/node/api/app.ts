@@ -23,6 +23,10 @@ export const DEFAULT_API_PORT = 7545;
 export type ApiLimits = {
   /** Largest request body. A signed key rotation, the largest transaction, is about 33 KB. */
   readonly bodyLimitBytes: number;
+  /** Transactions in one `POST /v1/txs` request. */
+  readonly batchTxsMax: number;
+  /** Largest `POST /v1/txs` body: room for `batchTxsMax` ordinary (~10 KB) transactions. */
+  readonly batchBodyLimitBytes: number;
   /** Requests per client IP per window: by default 10,000 per second, so that a gateway or a benchmark client is not throttled at 2,000 TPS; lower it for public exposure. */
   readonly rateLimitMax: number;
   readonly rateLimitWindowMs: number;
@@ -30,6 +34,8 @@ export type ApiLimits = {
 
 export const DEFAULT_API_LIMITS: ApiLimits = Object.freeze({
   bodyLimitBytes: 64 * 1024,
+  batchTxsMax: 256,
+  batchBodyLimitBytes: 4 * 1024 * 1024,
   rateLimitMax: 600_000,
   rateLimitWindowMs: 60_000,
 });
@@ -68,6 +74,7 @@ export function buildApp(deps: ApiDeps, options: ApiOptions = {}): FastifyInstan
     processMetrics: options.processMetrics ?? true,
   });
   const ctx: RouteContext = {
+    limits,
     sequencer: deps.sequencer,
     metrics,
     version: deps.version,
@@ -78,7 +85,7 @@ export function buildApp(deps: ApiDeps, options: ApiOptions = {}): FastifyInstan
   app.removeContentTypeParser('text/plain');
   app.setErrorHandler((err, request, reply) => {
     const { status, error } = toHttpError(err, {
-      bodyLimitBytes: limits.bodyLimitBytes,
+      bodyLimitBytes: request.routeOptions.bodyLimit ?? limits.bodyLimitBytes,
       contentType: request.headers['content-type'],
     });
     if (status >= 500 && error.code !== 'NODE_HALTED' && error.code !== 'SEQUENCER_MEMPOOL_FULL')

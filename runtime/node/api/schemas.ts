@@ -124,6 +124,41 @@ export const txAcceptedSchema = {
   properties: { txHash: hashSchema, status: txStatusEnum },
 } as const;
 
+/** `POST /v1/txs`: up to `batchTxsMax` signed transactions (the route sets `maxItems`). */
+export function txBatchSchema(batchTxsMax: number): JsonSchema {
+  return {
+    type: 'object',
+    required: ['txs'],
+    additionalProperties: false,
+    properties: {
+      txs: { type: 'array', minItems: 1, maxItems: batchTxsMax, items: txWireSchema },
+    },
+  };
+}
+
+/**
+ * One answer per submitted transaction, in request order: `{txHash, status}` when it was accepted,
+ * `{error}` with what `POST /v1/tx` would have answered for it alone when it was not.
+ */
+export const txBatchResultSchema = {
+  type: 'object',
+  required: ['results'],
+  properties: {
+    results: {
+      type: 'array',
+      items: {
+        type: 'object',
+        description: 'accepted: {txHash, status}; refused: {error: {code, message, details}}',
+        properties: {
+          txHash: hashSchema,
+          status: txStatusEnum,
+          error: errorSchema.properties.error,
+        },
+      },
+    },
+  },
+} as const;
+
 const receiptSchema = {
   type: 'object',
   required: ['status'],

@@ -4,6 +4,7 @@
  * ├── submit + waitForTx → committed receipt; waitForTx on a stuck transaction → SDK_TIMEOUT
  * ├── transfer/action: fetch the nonce, sign, submit; consecutive and identical requests get
  * │   fresh nonces while earlier ones are pending
+ * ├── submitBatch: per-transaction answers, a refused one as NodeApiError; a refused request throws
  * ├── node errors → NodeApiError with the server's code, message, details and status
  * └── no node → SDK_UNREACHABLE; not the API → SDK_BAD_RESPONSE
  */
@@ -18,6 +19,7 @@ import {
   actionBody,
   signTx,
   transferBody,
+  type TxAccepted,
   type TxWire,
 } from '../../../runtime/sdk';
 import { CHAIN_ID, keys } from '../../support/engine';
@@ -133,6 +135,27 @@ describe('QfsClient', () => {
     const err = (await rejection(client.submit(wire))) as NodeApiError;
     expect([err.code, err.status]).to.deep.equal(['TX_WRONG_CHAIN', 400]);
     expect(err.details).to.deep.equal({ expected: CHAIN_ID, actual: 'elsewhere' });
+  });
+
+  it("submits a batch and returns each answer or the node's refusal of that transaction", async () => {
+    const d = keys.user(2);
+    const answers = await client.submitBatch([
+      signTx(d, CHAIN_ID, 5n, actionBody('compute', 1n)),
+      signTx(d, 'elsewhere', 6n, actionBody('compute', 1n)),
+      signTx(d, CHAIN_ID, 6n, actionBody('storage', 2n)),
+    ]);
+    expect(answers).to.have.length(3);
+    const [first, refused, third] = answers;
+    expect(first).not.to.be.instanceOf(NodeApiError);
+    expect(third).not.to.be.instanceOf(NodeApiError);
+    expect(refused).to.be.instanceOf(NodeApiError);
+    const err = refused as NodeApiError;
+    expect([err.code, err.status]).to.deep.equal(['TX_WRONG_CHAIN', 400]);
+    expect(err.details).to.deep.equal({ expected: CHAIN_ID, actual: 'elsewhere' });
+    for (const accepted of [first, third] as TxAccepted[])
+      expect((await client.tx(accepted.txHash)).status).to.equal('pending');
+    const whole = (await rejection(client.submitBatch([]))) as NodeApiError;
+    expect([whole.code, whole.status]).to.deep.equal(['API_BAD_REQUEST', 400]);
   });
 
   it('raises SDK_UNREACHABLE when nothing listens', async () => {

@@ -3,9 +3,11 @@
  * @module
  */
 import type { Sequencer } from '../../sequencer';
+import type { ApiLimits } from '../app';
 import type { ApiMetrics } from '../metrics';
 
 export type RouteContext = {
+  readonly limits: ApiLimits;
   readonly sequencer: Sequencer;
   readonly metrics: ApiMetrics;
   readonly version: string;

@@ -1,11 +1,22 @@
 /**
- * `POST /v1/tx` (submit a signed transaction) and `GET /v1/tx/:hash` (where it stands).
+ * `POST /v1/tx` (submit a signed transaction), `POST /v1/txs` (submit several in one request) and
+ * `GET /v1/tx/:hash` (where it stands).
  * @module
  */
 import type { FastifyInstance } from 'fastify';
 import { isCodedError } from '../../../errors';
 import { NotFoundError } from '../../errors';
-import { errorResponses, txAcceptedSchema, txParams, txViewSchema, txWireSchema } from '../schemas';
+import type { SubmitResult } from '../../sequencer';
+import { toHttpError } from '../http-errors';
+import {
+  errorResponses,
+  txAcceptedSchema,
+  txBatchResultSchema,
+  txBatchSchema,
+  txParams,
+  txViewSchema,
+  txWireSchema,
+} from '../schemas';
 import { txView } from '../views';
 import type { RouteContext } from './context';
 
@@ -25,15 +36,45 @@ export function registerTxRoutes(app: FastifyInstance, ctx: RouteContext): void 
       },
     },
     async (request, reply) => {
-      try {
-        const result = await ctx.sequencer.submit(request.body);
-        if (!result.duplicate) ctx.metrics.admitted();
-        reply.code(202);
-        return { txHash: result.txHash, status: result.status };
-      } catch (err) {
-        if (isCodedError(err)) ctx.metrics.refused(err.code);
-        throw err;
-      }
+      const result = await submitOne(ctx, request.body);
+      reply.code(202);
+      return { txHash: result.txHash, status: result.status };
+    },
+  );
+
+  app.post<{ Body: { txs: unknown[] } }>(
+    '/v1/txs',
+    {
+      bodyLimit: ctx.limits.batchBodyLimitBytes,
+      schema: {
+        tags: ['transactions'],
+        summary: 'Submit several signed transactions in one request',
+        description:
+          `Up to ${ctx.limits.batchTxsMax} transactions, each handled as POST /v1/tx would ` +
+          'handle it alone, in request order (so one sender may send consecutive nonces). ' +
+          'Answers 200 once every accepted transaction is durably stored, with one result per ' +
+          'transaction: {txHash, status} or the {error} it alone would get. A request that is ' +
+          'not a list of transactions is refused whole and stores nothing.',
+        body: txBatchSchema(ctx.limits.batchTxsMax),
+        response: { 200: txBatchResultSchema, ...errorResponses },
+      },
+    },
+    async (request) => {
+      // Every submission starts now, in order: admission (nonce window, pending slots) runs
+      // synchronously up to the first await, so item i is admitted before item i + 1.
+      const settled = await Promise.allSettled(
+        request.body.txs.map((wire) => submitOne(ctx, wire)),
+      );
+      const facts = { bodyLimitBytes: ctx.limits.bodyLimitBytes, contentType: 'application/json' };
+      return {
+        results: settled.map((s) => {
+          if (s.status === 'fulfilled') return { txHash: s.value.txHash, status: s.value.status };
+          const { status, error } = toHttpError(s.reason, facts);
+          if (status >= 500 && !isCodedError(s.reason))
+            request.log.error({ err: s.reason }, 'batch item failed');
+          return { error: error.toJSON() };
+        }),
+      };
     },
   );
 
@@ -53,4 +94,16 @@ export function registerTxRoutes(app: FastifyInstance, ctx: RouteContext): void 
       return txView(status);
     },
   );
+}
+
+/** Submits one transaction and counts the outcome. */
+async function submitOne(ctx: RouteContext, wire: unknown): Promise<SubmitResult> {
+  try {
+    const result = await ctx.sequencer.submit(wire);
+    if (!result.duplicate) ctx.metrics.admitted();
+    return result;
+  } catch (err) {
+    if (isCodedError(err)) ctx.metrics.refused(err.code);
+    throw err;
+  }
 }

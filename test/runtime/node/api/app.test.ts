@@ -59,6 +59,7 @@ describe('buildApp', () => {
         'GET /v1/status',
         'GET /v1/tx/{hash}',
         'POST /v1/tx',
+        'POST /v1/txs',
       ]);
     });
 
