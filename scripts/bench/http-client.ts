@@ -1,75 +1,83 @@
 /**
- * The benchmark's HTTP load generator, in its own process: POSTs the workload's transactions to
- * /v1/tx on loopback with a fixed number of requests in flight (keep-alive), retrying refusals
- * that are backpressure (mempool full, nonce window), and reports its CPU time on exit.
- * argv: URL WORKLOAD_FILE COUNT CONCURRENCY
+ * The benchmark's HTTP load generator, in its own process: sends the workload's transactions to
+ * the node on loopback over keep-alive connections (undici), one per `POST /v1/tx` or BATCH per
+ * `POST /v1/txs`, with CONCURRENCY requests in flight. Refusals that are backpressure (mempool
+ * full, nonce window) are sent again. Reports its CPU time from the first request on (reading the
+ * workload is setup), the refusals and the acknowledgement latency per request.
+ * argv: URL WORKLOAD_FILE COUNT CONCURRENCY BATCH
  */
 import fs from 'node:fs';
-import http from 'node:http';
+import { Pool } from 'undici';
 
-const [url = '', file = '', countText = '0', concurrencyText = '64'] = process.argv.slice(2);
-const workload = JSON.parse(fs.readFileSync(file, 'utf8')) as { txs: unknown[] };
-const bodies = workload.txs.slice(0, Number(countText)).map((t) => JSON.stringify(t));
-const agent = new http.Agent({
-  keepAlive: true,
-  noDelay: true,
-  maxSockets: Number(concurrencyText),
-});
-const target = new URL('/v1/tx', url);
+const [url = '', file = '', countText = '0', concurrencyText = '64', batchText = '1'] =
+  process.argv.slice(2);
+const concurrency = Number(concurrencyText);
+const batch = Number(batchText);
+const bodies = (JSON.parse(fs.readFileSync(file, 'utf8')) as { txs: unknown[] }).txs
+  .slice(0, Number(countText))
+  .map((t) => JSON.stringify(t));
+const pool = new Pool(url, { connections: concurrency, pipelining: 1 });
+const RETRIES_MAX = 200;
 
-function post(body: string): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const req = http.request(
-      {
-        host: target.hostname,
-        port: target.port,
-        path: target.pathname,
-        method: 'POST',
-        agent,
-        headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) },
-      },
-      (res) => {
-        res.resume();
-        res.on('end', () => resolve(res.statusCode ?? 0));
-      },
-    );
-    req.on('error', reject);
-    req.end(body);
+/** Sends transactions `indexes`; resolves with the ones refused (to send again). */
+async function send(indexes: readonly number[]): Promise<number[]> {
+  const single = batch === 1;
+  const res = await pool.request({
+    path: single ? '/v1/tx' : '/v1/txs',
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: single
+      ? (bodies[indexes[0] as number] as string)
+      : `{"txs":[${indexes.map((i) => bodies[i]).join(',')}]}`,
   });
+  if (single) {
+    await res.body.dump();
+    return res.statusCode === 202 ? [] : [...indexes];
+  }
+  if (res.statusCode !== 200) throw new Error(`batch refused with HTTP ${res.statusCode}`);
+  const { results } = (await res.body.json()) as { results: { error?: unknown }[] };
+  return indexes.filter((_, k) => results[k]?.error !== undefined);
 }
 
 async function main(): Promise<void> {
+  const cpuStart = process.cpuUsage();
   let next = 0;
   let refused = 0;
   const ackMs: number[] = [];
   const worker = async () => {
     for (;;) {
-      const i = next++;
-      if (i >= bodies.length) return;
-      for (let attempt = 0; ; attempt++) {
+      const start = next;
+      next += batch;
+      if (start >= bodies.length) return;
+      let pending = Array.from(
+        { length: Math.min(batch, bodies.length - start) },
+        (_, k) => start + k,
+      );
+      for (let attempt = 0; pending.length > 0; attempt++) {
+        if (attempt > RETRIES_MAX) throw new Error(`transactions ${pending.join(',')} refused`);
         const sent = performance.now();
-        const status = await post(bodies[i] as string);
+        pending = await send(pending);
         ackMs.push(performance.now() - sent);
-        if (status === 202 || status === 200) break;
-        refused += 1;
-        if (attempt > 200) throw new Error(`transaction ${i} refused with HTTP ${status}`);
-        await new Promise((r) => setTimeout(r, 20));
+        refused += pending.length;
+        if (pending.length > 0) await new Promise((r) => setTimeout(r, 20));
       }
     }
   };
-  await Promise.all(Array.from({ length: Number(concurrencyText) }, worker));
+  await Promise.all(Array.from({ length: concurrency }, worker));
   ackMs.sort((a, b) => a - b);
-  const cpu = process.cpuUsage();
+  const cpu = process.cpuUsage(cpuStart);
+  const pct = (p: number) =>
+    Math.round((ackMs[Math.min(ackMs.length - 1, Math.floor(ackMs.length * p))] ?? 0) * 10) / 10;
   process.stdout.write(
     `${JSON.stringify({
       sent: bodies.length,
       refused,
-      cpuMs: (cpu.user + cpu.system) / 1000,
-      ackP50ms: Math.round((ackMs[Math.floor(ackMs.length / 2)] ?? 0) * 10) / 10,
-      ackP99ms: Math.round((ackMs[Math.floor(ackMs.length * 0.99)] ?? 0) * 10) / 10,
+      cpuMs: Math.round((cpu.user + cpu.system) / 1000),
+      ackP50ms: pct(0.5),
+      ackP99ms: pct(0.99),
     })}\n`,
   );
-  agent.destroy();
+  await pool.close();
 }
 
 main().catch((err: unknown) => {
