@@ -249,8 +249,10 @@ async function feedInProcess(seq: Sequencer, txs: readonly unknown[]): Promise<v
 
 /**
  * Runs the load generator; resolves with its CPU time and how many answers were backpressure.
- * Single requests: 512 in flight (BENCH_HTTP_CONCURRENCY); batches: 16 in flight
- * (BENCH_HTTP_BATCH_CONCURRENCY) of 64 transactions (BENCH_HTTP_BATCH).
+ * Single requests: 512 connections (BENCH_HTTP_CONNECTIONS), one request in flight on each
+ * (BENCH_HTTP_PIPELINING; 4 or more pipelined 9.5 KB requests stalled the run); batches: 16
+ * connections (BENCH_HTTP_BATCH_CONNECTIONS), one request of 64 transactions (BENCH_HTTP_BATCH)
+ * in flight on each.
  */
 function httpClient(
   url: string,
@@ -269,8 +271,9 @@ function httpClient(
         file,
         String(count),
         batched
-          ? (process.env.BENCH_HTTP_BATCH_CONCURRENCY ?? '16')
-          : (process.env.BENCH_HTTP_CONCURRENCY ?? '512'),
+          ? (process.env.BENCH_HTTP_BATCH_CONNECTIONS ?? '16')
+          : (process.env.BENCH_HTTP_CONNECTIONS ?? '512'),
+        batched ? '1' : (process.env.BENCH_HTTP_PIPELINING ?? '1'),
         batched ? (process.env.BENCH_HTTP_BATCH ?? '64') : '1',
       ],
       { stdio: ['ignore', 'pipe', 'inherit'] },

@@ -63,7 +63,7 @@ import {
   type OperatorRecord,
 } from './records';
 import { loadState, storedGenesis } from './state-loader';
-import { toText, type NodeStore } from './store';
+import { toText, type AckRow, type NodeStore } from './store';
 
 export type NodeLimits = {
   /** Transactions per bundle. */
@@ -151,7 +151,7 @@ export class Sequencer extends EventEmitter {
   readonly #reserved = new Set<string>();
   readonly #inflight = new Map<string, Promise<SubmitResult>>();
   readonly #opts: SequencerOptions;
-  readonly #ack: Batcher<MempoolEntry, void>;
+  readonly #ack: Batcher<AckRow, void>;
   readonly #verifier: Batcher<VerifyItem, boolean>;
   #timer: NodeJS.Timeout | null = null;
   #firstWaitingMs: number | null = null;
@@ -182,7 +182,7 @@ export class Sequencer extends EventEmitter {
     this.#halt =
       last !== undefined && last.kind === 'halt' ? parseOperatorRecord(last.record) : null;
     this.#ack = new Batcher(
-      (entries) => this.#persistAcks(entries),
+      (rows) => this.#persistAcks(rows),
       this.limits.ackBatchItems,
       this.limits.ackBatchDelayMs,
     );
@@ -281,10 +281,12 @@ export class Sequencer extends EventEmitter {
     const slot = `${tx.from.toLowerCase()}:${tx.nonce}`;
     this.#reserved.add(slot);
     try {
+      // Decoded once: the verification item is copied to its worker, the same bytes are stored.
+      const signature = txSignatureBytes(tx);
       const valid = await this.#verifier.add({
         publicKey: publicKeyFromHex(publicKey),
         message: txSigningBytes(tx),
-        signature: txSignatureBytes(tx),
+        signature,
         context: SignatureContext.TX,
       });
       if (!valid)
@@ -298,7 +300,7 @@ export class Sequencer extends EventEmitter {
         seq: ++this.#seq,
         receivedMs: Number(this.#opts.clock.nowMs()),
       };
-      await this.#ack.add(entry); // an expired row becomes pending again
+      await this.#ack.add(ackRow(entry, signature)); // an expired row becomes pending again
       this.#mempool.add(entry);
       this.#preverified.add(tx.hash);
       if (this.#firstWaitingMs === null) this.#firstWaitingMs = entry.receivedMs;
@@ -367,19 +369,9 @@ export class Sequencer extends EventEmitter {
     return items.map((i) => verify(i.publicKey, i.message, i.signature, i.context));
   }
 
-  #persistAcks(entries: readonly MempoolEntry[]): void[] {
-    this.store.insertMempool(
-      entries.map((e) => ({
-        txHash: e.tx.hash,
-        seq: e.seq,
-        sender: e.tx.from,
-        nonce: e.tx.nonce.toString(),
-        unsigned: toText(unsignedWire(e.tx)),
-        signature: e.tx.signature,
-        receivedMs: e.receivedMs,
-      })),
-    );
-    return entries.map(() => undefined);
+  #persistAcks(rows: readonly AckRow[]): void[] {
+    this.store.insertMempool(rows);
+    return rows.map(() => undefined);
   }
 
   async #reloadMempool(): Promise<void> {
@@ -703,6 +695,19 @@ export class Sequencer extends EventEmitter {
 
 function getAccountNonce(state: EngineState, address: string): bigint {
   return getAccount(state.accounts, address)?.nonce ?? 0n;
+}
+
+/** The row that acknowledges a transaction: its wire form as JSON text, its signature as bytes. */
+function ackRow(e: MempoolEntry, signature: Uint8Array): AckRow {
+  return {
+    txHash: e.tx.hash,
+    seq: e.seq,
+    sender: e.tx.from,
+    nonce: e.tx.nonce.toString(),
+    unsigned: toText(unsignedWire(e.tx)),
+    signature,
+    receivedMs: e.receivedMs,
+  };
 }
 
 /** The wire form without its signature (stored as JSON; the signature goes in a BLOB). */

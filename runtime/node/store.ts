@@ -19,8 +19,8 @@ export type AckRow = {
   nonce: string;
   /** The wire form without its signature, as JSON text. */
   unsigned: string;
-  /** The signature, lowercase hex. */
-  signature: string;
+  /** The signature's bytes (decoded once, for verification, and stored as they are). */
+  signature: Uint8Array;
   receivedMs: number;
 };
 export type MempoolRow = {
@@ -130,14 +130,13 @@ export class NodeStore {
   insertMempool(rows: readonly AckRow[]): void {
     this.#db.transaction(() => {
       for (const r of rows) {
-        const signature = Buffer.from(r.signature, 'hex');
         this.#stmts.insertAck.run(
           r.txHash,
           r.seq,
           r.sender,
           r.nonce,
           r.unsigned,
-          signature,
+          r.signature,
           r.receivedMs,
         );
       }
