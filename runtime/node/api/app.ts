@@ -10,7 +10,7 @@ import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Sequencer } from '../sequencer';
 import { ApiRateLimitedError, ApiRouteNotFoundError } from './errors';
-import { toHttpError } from './http-errors';
+import { isLoggedFailure, toHttpError } from './http-errors';
 import { createApiMetrics } from './metrics';
 import type { RouteContext } from './routes/context';
 import { registerLedgerRoutes } from './routes/ledger';
@@ -84,12 +84,12 @@ export function buildApp(deps: ApiDeps, options: ApiOptions = {}): FastifyInstan
   // Only JSON bodies: fastify's default text/plain parser would hand routes a string.
   app.removeContentTypeParser('text/plain');
   app.setErrorHandler((err, request, reply) => {
-    const { status, error } = toHttpError(err, {
+    const http = toHttpError(err, {
       bodyLimitBytes: request.routeOptions.bodyLimit ?? limits.bodyLimitBytes,
       contentType: request.headers['content-type'],
     });
-    if (status >= 500 && error.code !== 'NODE_HALTED' && error.code !== 'SEQUENCER_MEMPOOL_FULL')
-      request.log.error({ err: error.cause ?? error }, 'request failed');
+    const { status, error } = http;
+    if (isLoggedFailure(http)) request.log.error({ err: error.cause ?? error }, 'request failed');
     if (error.code === 'SEQUENCER_MEMPOOL_FULL') reply.header('retry-after', '1');
     return reply.code(status).send({ error: error.toJSON() });
   });

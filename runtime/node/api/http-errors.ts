@@ -105,6 +105,12 @@ export function toHttpError(err: unknown, facts: RequestFacts): HttpError {
   return { status: HTTP_STATUS[coded.code], error: coded };
 }
 
+/** True for an answer worth an error log line: a server fault, not a halt or a full mempool. */
+export function isLoggedFailure(http: HttpError): boolean {
+  const code = http.error.code;
+  return http.status >= 500 && code !== 'NODE_HALTED' && code !== 'SEQUENCER_MEMPOOL_FULL';
+}
+
 /** The status of a code (500 for a code no route produces). */
 export function httpStatusOf(code: string): number {
   return isApiErrorCode(code) ? HTTP_STATUS[code] : 500;

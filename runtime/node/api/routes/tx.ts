@@ -7,7 +7,7 @@ import type { FastifyInstance } from 'fastify';
 import { isCodedError } from '../../../errors';
 import { NotFoundError } from '../../errors';
 import type { SubmitResult } from '../../sequencer';
-import { toHttpError } from '../http-errors';
+import { isLoggedFailure, toHttpError } from '../http-errors';
 import {
   errorResponses,
   txAcceptedSchema,
@@ -69,10 +69,10 @@ export function registerTxRoutes(app: FastifyInstance, ctx: RouteContext): void 
       return {
         results: settled.map((s) => {
           if (s.status === 'fulfilled') return { txHash: s.value.txHash, status: s.value.status };
-          const { status, error } = toHttpError(s.reason, facts);
-          if (status >= 500 && !isCodedError(s.reason))
-            request.log.error({ err: s.reason }, 'batch item failed');
-          return { error: error.toJSON() };
+          const http = toHttpError(s.reason, facts);
+          if (isLoggedFailure(http))
+            request.log.error({ err: http.error.cause ?? http.error }, 'batch item failed');
+          return { error: http.error.toJSON() };
         }),
       };
     },

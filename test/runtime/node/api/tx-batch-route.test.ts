@@ -4,6 +4,7 @@
  * │   request order, each durably stored; the next bundle commits them in that order
  * ├── each refused tx gets the error POST /v1/tx gives it alone; the others are stored anyway
  * ├── the same tx twice in one request → the same answer, one mempool entry
+ * ├── an internal failure of one tx → API_INTERNAL for it (message kept private), the rest stored
  * ├── halted → NODE_HALTED for every tx, nothing stored
  * ├── not a list of txs (empty, too many, a wrong type, not an object) → 400, nothing stored
  * ├── body over the batch limit → 413 with that limit; /v1/tx keeps its own limit
@@ -106,6 +107,23 @@ describe('POST /v1/txs', () => {
     expect(answers[1]).to.deep.equal(answers[0]);
     expect(answers[0]?.status).to.equal('pending');
     expect(node.seq.mempoolSize).to.equal(1);
+  });
+
+  it('answers an internal failure of one transaction with API_INTERNAL, keeping its message private', async () => {
+    const ok = signTx(a, CHAIN_ID, 1n, actionBody('compute', 1n));
+    const faulty = signTx(b, CHAIN_ID, 1n, actionBody('compute', 1n));
+    const submit = node.seq.submit.bind(node.seq);
+    // Fault injection: the store (or a bug) fails this one submission with an uncoded error.
+    node.seq.submit = async (wire: unknown) => {
+      if (wire !== null && (wire as TxWire).from === b.address) throw new Error('secret path');
+      return submit(wire);
+    };
+    const res = await postBatch(node, { txs: [ok, faulty] });
+    expect(res.statusCode).to.equal(200);
+    const [first, second] = (res.json() as { results: BatchItem[] }).results;
+    expect(first?.status).to.equal('pending');
+    expect(second?.error?.code).to.equal('API_INTERNAL');
+    expect(res.body).not.to.include('secret');
   });
 
   it('answers NODE_HALTED for every transaction while halted and stores none', async () => {
