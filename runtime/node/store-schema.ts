@@ -71,4 +71,18 @@ export const MIGRATIONS: readonly string[] = [
     at_height INTEGER NOT NULL
   ) STRICT;
   `,
+  // Version 2: a transaction's bytes apart from its status. A bundle commit sets the status,
+  // height, index and receipt of each of its transactions; SQLite rewrites a row whose size changes
+  // in full, overflow pages included, so with the ~5 KB of bytes in the same row every commit wrote
+  // each transaction again (~35 ms of a 1,000-transaction bundle's commit, ~4 ms without).
+  `
+  CREATE TABLE tx_bytes (
+    tx_hash TEXT PRIMARY KEY,
+    unsigned TEXT NOT NULL,
+    signature BLOB NOT NULL
+  ) STRICT;
+  INSERT INTO tx_bytes (tx_hash, unsigned, signature) SELECT tx_hash, unsigned, signature FROM txs;
+  ALTER TABLE txs DROP COLUMN unsigned;
+  ALTER TABLE txs DROP COLUMN signature;
+  `,
 ];

@@ -130,15 +130,8 @@ export class NodeStore {
   insertMempool(rows: readonly AckRow[]): void {
     this.#db.transaction(() => {
       for (const r of rows) {
-        this.#stmts.insertAck.run(
-          r.txHash,
-          r.seq,
-          r.sender,
-          r.nonce,
-          r.unsigned,
-          r.signature,
-          r.receivedMs,
-        );
+        this.#stmts.insertAck.run(r.txHash, r.seq, r.sender, r.nonce, r.receivedMs);
+        this.#stmts.insertTxBytes.run(r.txHash, r.unsigned, r.signature);
       }
     })();
   }
@@ -348,12 +341,21 @@ function prepare(db: Database.Database) {
       'INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value',
     ),
     insertAck: db.prepare(
-      `INSERT INTO txs (tx_hash, seq, sender, nonce, unsigned, signature, received_ms, status) VALUES (?, ?, ?, ?, ?, ?, ?, 'pending')
+      `INSERT INTO txs (tx_hash, seq, sender, nonce, received_ms, status) VALUES (?, ?, ?, ?, ?, 'pending')
        ON CONFLICT (tx_hash) DO UPDATE SET status = 'pending', seq = excluded.seq, received_ms = excluded.received_ms,
          code = NULL, reason = NULL, at_ms = NULL WHERE txs.status = 'rejected'`,
     ),
-    loadMempool: db.prepare("SELECT * FROM txs WHERE status = 'pending' ORDER BY seq"),
-    mempoolTx: db.prepare("SELECT * FROM txs WHERE tx_hash = ? AND status = 'pending'"),
+    // A transaction sent again after it expired keeps the bytes first stored (same hash, so the
+    // same signed content; its first signature verified).
+    insertTxBytes: db.prepare(
+      'INSERT INTO tx_bytes (tx_hash, unsigned, signature) VALUES (?, ?, ?) ON CONFLICT (tx_hash) DO NOTHING',
+    ),
+    loadMempool: db.prepare(
+      "SELECT * FROM txs JOIN tx_bytes USING (tx_hash) WHERE status = 'pending' ORDER BY seq",
+    ),
+    mempoolTx: db.prepare(
+      "SELECT * FROM txs JOIN tx_bytes USING (tx_hash) WHERE tx_hash = ? AND status = 'pending'",
+    ),
     outcome: db.prepare(
       'SELECT status, height, idx, receipt, code, reason FROM txs WHERE tx_hash = ?',
     ),
@@ -383,7 +385,7 @@ function prepare(db: Database.Database) {
     head: db.prepare('SELECT MAX(height) AS height FROM bundles'),
     bundle: db.prepare('SELECT * FROM bundles WHERE height = ?'),
     bundleTxs: db.prepare(
-      "SELECT * FROM txs WHERE status = 'committed' AND height = ? ORDER BY idx",
+      "SELECT * FROM txs JOIN tx_bytes USING (tx_hash) WHERE status = 'committed' AND height = ? ORDER BY idx",
     ),
     bundleTxHashes: db.prepare(
       "SELECT tx_hash FROM txs WHERE status = 'committed' AND height = ? ORDER BY idx",

@@ -54,7 +54,7 @@ describe('replayLedger (qfs replay / qfs verify)', function () {
     const { file } = await ledgerWithThreeBundles();
     const store = NodeStore.open(file);
     store.rawExec(
-      'UPDATE txs SET unsigned = replace(unsigned, \'"units":"4"\', \'"units":"5"\') WHERE height = 1',
+      'UPDATE tx_bytes SET unsigned = replace(unsigned, \'"units":"4"\', \'"units":"5"\') WHERE tx_hash IN (SELECT tx_hash FROM txs WHERE height = 1)',
     );
     const result = await replayLedger(store, { checkSeals: true });
     store.close();

@@ -81,7 +81,7 @@ describe('qfs node end to end (child process, real HTTP)', function () {
   it('makes `qfs verify` fail with the height and a daemon exit with CIR-412 after a ledger byte changed', async () => {
     const store = NodeStore.open(path.join(dir, 'qfs.db'));
     store.rawExec(
-      `UPDATE txs SET unsigned = replace(unsigned, '"7.25"', '"7.26"') WHERE status = 'committed'`,
+      `UPDATE tx_bytes SET unsigned = replace(unsigned, '"7.25"', '"7.26"') WHERE tx_hash IN (SELECT tx_hash FROM txs WHERE status = 'committed')`,
     );
     store.close();
     const verify = qfsSync(['verify', '--dir', dir, '--quiet']);

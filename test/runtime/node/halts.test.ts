@@ -117,7 +117,7 @@ describe('start-up tamper checks', function () {
     seq.store.close();
     const store = NodeStore.open(file);
     store.rawExec(
-      'UPDATE txs SET unsigned = replace(unsigned, \'"units":"3"\', \'"units":"9"\') WHERE height = 1',
+      'UPDATE tx_bytes SET unsigned = replace(unsigned, \'"units":"3"\', \'"units":"9"\') WHERE tx_hash IN (SELECT tx_hash FROM txs WHERE height = 1)',
     );
     store.close();
     const reopened = await openSequencer(file);

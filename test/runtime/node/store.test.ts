@@ -1,0 +1,117 @@
+/*
+ * NodeStore schema
+ * ├── a new store is at the latest version: transaction status rows apart from their bytes
+ * ├── a version-1 store (bytes inside the status rows) migrates to version 2 keeping every
+ * │   pending and committed transaction's exact wire form and status
+ * ├── an acknowledgement writes status and bytes together; sending an expired transaction again
+ * │   keeps the bytes first stored
+ * └── a store written by a newer version is refused (NODE_STORE)
+ */
+import Database from 'better-sqlite3';
+import { expect } from 'chai';
+import path from 'node:path';
+import { isCodedError } from '../../../runtime/errors';
+import { NodeStore, type AckRow } from '../../../runtime/node/store';
+import { MIGRATIONS } from '../../../runtime/node/store-schema';
+import { tempDir } from '../../support/node';
+
+const HASH_A = 'a'.repeat(64);
+const HASH_B = 'b'.repeat(64);
+
+function ack(txHash: string, seq: number, unsigned: string, signature: number[]): AckRow {
+  return {
+    txHash,
+    seq,
+    sender: '0x0000000000000000000000000000000000000001',
+    nonce: String(seq),
+    unsigned,
+    signature: new Uint8Array(signature),
+    receivedMs: 1000 + seq,
+  };
+}
+
+function columns(file: string, table: string): string[] {
+  const db = new Database(file, { readonly: true });
+  try {
+    return (db.pragma(`table_info(${table})`) as { name: string }[]).map((c) => c.name);
+  } finally {
+    db.close();
+  }
+}
+
+describe('NodeStore schema', () => {
+  it('opens a new store at the latest version, status rows apart from transaction bytes', () => {
+    const file = path.join(tempDir(), 'qfs.db');
+    const store = NodeStore.open(file);
+    try {
+      expect(store.schemaVersion).to.equal(MIGRATIONS.length).and.equal(2);
+    } finally {
+      store.close();
+    }
+    expect(columns(file, 'txs')).not.to.include.members(['unsigned']);
+    expect(columns(file, 'txs')).not.to.include.members(['signature']);
+    expect(columns(file, 'tx_bytes')).to.deep.equal(['tx_hash', 'unsigned', 'signature']);
+  });
+
+  it('migrates a version-1 store, keeping each transaction’s wire form and status', () => {
+    const file = path.join(tempDir(), 'qfs.db');
+    const v1 = new Database(file);
+    v1.exec(MIGRATIONS[0] as string);
+    v1.pragma('user_version = 1');
+    const insert = v1.prepare(
+      `INSERT INTO txs (tx_hash, seq, sender, nonce, unsigned, signature, received_ms, status, height, idx, receipt)
+       VALUES (?, ?, '0x01', ?, ?, ?, 5, ?, ?, ?, ?)`,
+    );
+    insert.run(HASH_A, 1, '1', '{"n":"1"}', Buffer.from([0xab, 0x01]), 'committed', 0, 0, '{}');
+    insert.run(HASH_B, 2, '2', '{"n":"2"}', Buffer.from([0xcd]), 'pending', null, null, null);
+    v1.close();
+
+    const store = NodeStore.open(file);
+    try {
+      expect(store.schemaVersion).to.equal(2);
+      expect(store.bundleTxs(0).map((t) => [t.txHash, t.idx, t.wire])).to.deep.equal([
+        [HASH_A, 0, '{"n":"1","signature":"ab01"}'],
+      ]);
+      expect(store.mempoolTx(HASH_B)?.wire).to.equal('{"n":"2","signature":"cd"}');
+      expect(store.loadMempool().map((r) => r.txHash)).to.deep.equal([HASH_B]);
+      expect(store.txOutcome(HASH_A)).to.deep.equal({
+        status: 'committed',
+        height: 0,
+        idx: 0,
+        receipt: '{}',
+      });
+    } finally {
+      store.close();
+    }
+    expect(columns(file, 'txs')).not.to.include('unsigned');
+  });
+
+  it('writes status and bytes together, and keeps the first bytes of a transaction sent again', () => {
+    const store = NodeStore.open(path.join(tempDir(), 'qfs.db'));
+    try {
+      store.insertMempool([ack(HASH_A, 1, '{"n":"1"}', [1, 2])]);
+      expect(store.mempoolTx(HASH_A)?.wire).to.equal('{"n":"1","signature":"0102"}');
+      store.rejectMempool([{ txHash: HASH_A, code: 'TX_EXPIRED', reason: 'gap', atMs: 9 }]);
+      expect(store.mempoolTx(HASH_A)).to.equal(undefined);
+      store.insertMempool([ack(HASH_A, 2, '{"n":"1"}', [9, 9])]);
+      const again = store.mempoolTx(HASH_A);
+      expect([again?.seq, again?.wire]).to.deep.equal([2, '{"n":"1","signature":"0102"}']);
+    } finally {
+      store.close();
+    }
+  });
+
+  it('refuses a store written by a newer version', () => {
+    const file = path.join(tempDir(), 'qfs.db');
+    const db = new Database(file);
+    db.pragma(`user_version = ${MIGRATIONS.length + 1}`);
+    db.close();
+    let caught: unknown;
+    try {
+      NodeStore.open(file);
+    } catch (err) {
+      caught = err;
+    }
+    expect(isCodedError(caught, 'NODE_STORE')).to.equal(true);
+  });
+});
