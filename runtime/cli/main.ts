@@ -12,9 +12,6 @@ import { registerTxCommands } from './commands/tx';
 import { registerBalanceCommands } from './commands/balance';
 import { registerSimCommands } from './commands/sim';
 
-/** Usage errors (unknown command, missing argument) exit with 2, like the zero-sim checker. */
-export { EXIT_USAGE };
-
 /** Builds the program; every command writes through `io` and sets its exit code on `state`. */
 export function buildProgram(io: CliIo, state: { exitCode: number }): Command {
   const program = new Command('qfs')
@@ -46,6 +43,7 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
     if (err instanceof CommanderError) {
       if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version') return 0;
       if (err.code === 'commander.help') return 0;
+      // Usage errors (unknown command, missing argument) exit with 2, like the zero-sim checker.
       return err.exitCode === 0 ? 0 : EXIT_USAGE;
     }
     throw err;

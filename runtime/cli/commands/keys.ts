@@ -16,7 +16,6 @@ import {
 import { println, runCommand, type CliIo } from '../io';
 import { resolvePassphrase } from '../passphrase';
 
-/** Exit code of a command that failed with a coded error (bad file, wrong passphrase, …). */
 /** scrypt cost accepted on the command line: log2(N) in [14, 20]; default 18. */
 export const KDF_LOG_N = Object.freeze({ min: 14, max: 20, default: 18 });
 

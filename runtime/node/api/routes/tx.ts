@@ -21,6 +21,8 @@ import { txView } from '../views';
 import type { RouteContext } from './context';
 
 export function registerTxRoutes(app: FastifyInstance, ctx: RouteContext): void {
+  // What the error mapping needs for a batch item: items are JSON inside a body already accepted.
+  const itemFacts = { bodyLimitBytes: ctx.limits.bodyLimitBytes, contentType: 'application/json' };
   app.post(
     '/v1/tx',
     {
@@ -65,11 +67,10 @@ export function registerTxRoutes(app: FastifyInstance, ctx: RouteContext): void 
       const settled = await Promise.allSettled(
         request.body.txs.map((wire) => submitOne(ctx, wire)),
       );
-      const facts = { bodyLimitBytes: ctx.limits.bodyLimitBytes, contentType: 'application/json' };
       return {
         results: settled.map((s) => {
           if (s.status === 'fulfilled') return { txHash: s.value.txHash, status: s.value.status };
-          const http = toHttpError(s.reason, facts);
+          const http = toHttpError(s.reason, itemFacts);
           if (isLoggedFailure(http))
             request.log.error({ err: http.error.cause ?? http.error }, 'batch item failed');
           return { error: http.error.toJSON() };
