@@ -250,7 +250,7 @@ async function feedInProcess(seq: Sequencer, txs: readonly unknown[]): Promise<v
 /**
  * Runs the load generator; resolves with its CPU time and how many answers were backpressure.
  * Single requests: 512 connections (BENCH_HTTP_CONNECTIONS), one request in flight on each
- * (BENCH_HTTP_PIPELINING; 4 or more pipelined 9.5 KB requests stalled the run); batches: 16
+ * (BENCH_HTTP_PIPELINING: HTTP/1.1 clients rarely pipeline, so the default does not); batches: 16
  * connections (BENCH_HTTP_BATCH_CONNECTIONS), one request of 64 transactions (BENCH_HTTP_BATCH)
  * in flight on each.
  */

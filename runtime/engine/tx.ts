@@ -76,14 +76,25 @@ export function txSignatureBytes(tx: SignedTx): Uint8Array {
   return new Uint8Array(Buffer.from(tx.signature, 'hex'));
 }
 
-/** The canonical bytes a transaction's signature covers. */
+/**
+ * The bytes `parseTx` hashed, kept for the transaction object it returned: admission verifies the
+ * signature over them right after parsing, and encoding them again cost as much as the first time.
+ * A memo of a pure function of a transaction nothing mutates after parsing; callers must not mutate
+ * the returned array.
+ */
+const parsedSigningBytes = new WeakMap<object, Uint8Array>();
+
+/** The canonical bytes a transaction's signature covers (callers must not mutate them). */
 export function txSigningBytes(tx: {
   chainId: string;
   from: string;
   nonce: bigint;
   wireBody: unknown;
 }): Uint8Array {
-  return canonicalBytes({ chainId: tx.chainId, from: tx.from, nonce: tx.nonce, body: tx.wireBody });
+  return (
+    parsedSigningBytes.get(tx) ??
+    canonicalBytes({ chainId: tx.chainId, from: tx.from, nonce: tx.nonce, body: tx.wireBody })
+  );
 }
 
 /** The transaction hash of signing bytes. */
@@ -120,7 +131,7 @@ export function parseTx(json: unknown): SignedTx {
       `${bytes.length} bytes > ${TX_LIMITS.bytesMax}`,
     );
   }
-  return Object.freeze({
+  const parsed: SignedTx = Object.freeze({
     chainId,
     from,
     nonce,
@@ -129,6 +140,8 @@ export function parseTx(json: unknown): SignedTx {
     hash: txHashOf(bytes),
     wireBody,
   });
+  parsedSigningBytes.set(parsed, bytes);
+  return parsed;
 }
 
 function parseBody(body: Readonly<Record<string, unknown>>): TxBody {

@@ -118,6 +118,22 @@ describe('parseTx', () => {
       expect(t.hash).to.equal(expected);
       expect(txHashOf(txSigningBytes(t))).to.equal(expected);
     });
+    it('is taken over the bytes txSigningBytes gives, for a parsed and for a built transaction', () => {
+      const t = parseTx(wire(transfer));
+      const expected = canonicalBytes({
+        chainId: CHAIN_ID,
+        from: FROM,
+        nonce: '1',
+        body: transfer,
+      });
+      // Parsed: the bytes parseTx hashed, not a second encoding.
+      expect(txSigningBytes(t)).to.equal(txSigningBytes(t));
+      expect(txSigningBytes(t)).to.deep.equal(expected);
+      // Same fields in a plain object (as the SDK builds them): encoded afresh, same bytes.
+      const built = { chainId: CHAIN_ID, from: FROM, nonce: 1n, wireBody: transfer };
+      expect(txSigningBytes(built)).to.deep.equal(expected);
+      expect(txSigningBytes(built)).to.not.equal(txSigningBytes(built));
+    });
     it('does not cover the signature', () => {
       const other = `${'ab'.repeat(10)}${ZERO_SIGNATURE.slice(20)}`;
       expect(parseTx(wire(transfer, { signature: other })).hash).to.equal(
