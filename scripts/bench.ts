@@ -21,6 +21,7 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { canonicalString, hexToBytes } from '../runtime/codec';
 import {
+  nobleBackend,
   selectVerifyBackend,
   SignatureContext,
   SignPool,
@@ -68,11 +69,12 @@ function parseArgs(argv: readonly string[]): Args {
 const silent = { info: () => undefined, warn: () => undefined, error: () => undefined };
 const log = (line: string) => process.stderr.write(`bench: ${line}\n`);
 
-function nativeAvailable(): boolean {
+/** The native backend's implementation (which pqclean build), or null without one. */
+function nativeImplementation(): string | null {
   try {
-    return selectVerifyBackend({ preference: 'native' }).name === 'native';
+    return selectVerifyBackend({ preference: 'native' }).implementation;
   } catch {
-    return false;
+    return null;
   }
 }
 
@@ -314,7 +316,8 @@ async function main(): Promise<void> {
   );
   const emit = (obj: object) =>
     process.stdout.write(`${args.json ? JSON.stringify(obj) : JSON.stringify(obj, null, 1)}\n`);
-  const native = nativeAvailable();
+  const nativeBuild = nativeImplementation();
+  const native = nativeBuild !== null;
   if (!native && args.backends.includes('native'))
     emit({
       note: 'native verification backend (pqclean) unavailable: native figures skipped, noble only',
@@ -331,7 +334,13 @@ async function main(): Promise<void> {
   let last: RunResult | null = null;
   for (const backend of backends) {
     const ceiling = await verifyCeiling(workload, backend);
-    emit({ backend, verifyCeilingTps: ceiling, threads: os.availableParallelism() });
+    const implementation = backend === 'native' ? nativeBuild : nobleBackend.implementation;
+    emit({
+      backend,
+      implementation,
+      verifyCeilingTps: ceiling,
+      threads: os.availableParallelism(),
+    });
     for (const mode of args.modes) {
       for (const workers of args.workers) {
         const count = backend === 'native' ? args.txs : Math.min(args.txs, args.nobleTxs);

@@ -1,6 +1,7 @@
 /**
  * Verification backends for ML-DSA-87: `@noble/post-quantum` (the reference, always present) and
- * PQClean built natively through the optional `pqclean` package (about 10× faster). The backend
+ * PQClean built natively through the optional `pqclean` package (about 10× faster; built again for
+ * x86-64-v3 where the CPU allows, native-build.ts). The backend
  * is selected once at start-up: native when it loads and passes a known-answer self-test, noble
  * otherwise, with one log line saying why. Both verify the same bytes (`D`, see ml-dsa.ts) and
  * the tests prove they accept and reject exactly the same signatures. DESIGN.md §4.
@@ -11,6 +12,7 @@
  */
 import { ml_dsa87 } from '@noble/post-quantum/ml-dsa.js';
 import { CryptoBackendUnavailableError } from './errors';
+import { TUNED_MARCH, usableTunedAddon } from './native-build';
 
 /** The name of a verification backend. */
 export type VerifyBackendName = 'native' | 'noble';
@@ -54,8 +56,20 @@ function nobleVerify(
   return ml_dsa87.verify(signature, signedBytes, publicKey);
 }
 
-/** The default loader: `require('pqclean')`. */
+/**
+ * The default loader: the x86-64-v3 build of pqclean's addon when it is built and this CPU runs it
+ * (native-build.ts; the module then names its `build`), otherwise `require('pqclean')`.
+ */
 export function loadPqclean(): unknown {
+  const tuned = usableTunedAddon();
+  if (tuned !== null) {
+    try {
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      return { ...(require(tuned) as object), build: TUNED_MARCH };
+    } catch {
+      // A build that does not load is no worse than none: pqclean's own is next.
+    }
+  }
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   return require('pqclean') as unknown;
 }
@@ -105,9 +119,10 @@ export function createNativeBackend(load: NativeModuleLoader = loadPqclean): Ver
     const reason = 'pqclean ml-dsa-87 has unexpected sizes';
     throw new CryptoBackendUnavailableError({ backend: 'native', reason });
   }
+  const build = (loaded as { build?: unknown }).build;
   const backend: VerifyBackend = Object.freeze({
     name: 'native',
-    implementation: 'pqclean (PQClean ml-dsa-87 clean, native addon)',
+    implementation: `pqclean (PQClean ml-dsa-87 clean, native addon${typeof build === 'string' ? `, built for ${build}` : ''})`,
     verify: (publicKey: Uint8Array, signedBytes: Uint8Array, signature: Uint8Array) =>
       signer.verify(publicKey, signedBytes, signature) === true,
     verifyAsync: (publicKey: Uint8Array, signedBytes: Uint8Array, signature: Uint8Array) =>

@@ -1,10 +1,11 @@
 'use strict';
-// Preload (`node -r`) that makes `require('pqclean')` fail, to run QFS as if the optional native
-// build were missing (used by the fallback test and to check `npm run bench:pqc` without it).
+// Preload (`node -r`) that makes `require('pqclean')` (and its files, so also the x86-64-v3 build
+// found beside it) fail, to run QFS as if the optional native build were missing (used by the
+// fallback test and to check `npm run bench:pqc` without it).
 const Module = require('node:module');
 const resolve = Module._resolveFilename;
 Module._resolveFilename = function (request, ...rest) {
-  if (request === 'pqclean') {
+  if (request === 'pqclean' || request.startsWith('pqclean/')) {
     const err = new Error(
       "Cannot find module 'pqclean' (blocked by test/support/block-pqclean.js)",
     );
