@@ -5,7 +5,7 @@
  */
 export { canonicalBytes, canonicalString, CANONICAL_DEPTH_MAX } from './canonical';
 export type { JsonValue, JsonObject } from './canonical';
-export { bytesToHex, hexToBytes, isHex, equalBytes } from './hex';
+export { bytesToHex, hexToBytes, isHex, lowerHexBytes, equalBytes } from './hex';
 export {
   sha256,
   sha256Hex,

@@ -13,7 +13,14 @@
  * `from` is the sender's key id (EIP-55 address); its nonce must be the previous one + 1.
  * @module
  */
-import { canonicalBytes, hashDomainHex, HashDomain, isChecksumAddress, isHex } from '../codec';
+import {
+  canonicalBytes,
+  hashDomainHex,
+  HashDomain,
+  isChecksumAddress,
+  isHex,
+  lowerHexBytes,
+} from '../codec';
 import { ML_DSA_87 } from '../crypto';
 import { UD, type UD128x18 } from '../math';
 import { TxMalformedError } from './tx-errors';
@@ -69,11 +76,11 @@ const KEY_EVENT_TYPES = ['register', 'rotate', 'revoke', 'grant', 'withdraw'] as
 const REF_PATTERN = /^[\x20-\x7e]*$/;
 
 /**
- * The signature of a parsed transaction as bytes. `parseTx` validated the hex, so this decodes it
- * without a second validation pass (the signature is 9,254 hex digits on every transaction's path).
+ * The signature of a parsed transaction as bytes: the ones `parseTx` decoded to validate the hex
+ * (9,254 digits on every transaction's path), else decoded now. Callers must not mutate them.
  */
 export function txSignatureBytes(tx: SignedTx): Uint8Array {
-  return new Uint8Array(Buffer.from(tx.signature, 'hex'));
+  return parsedSignatureBytes.get(tx) ?? new Uint8Array(Buffer.from(tx.signature, 'hex'));
 }
 
 /**
@@ -83,6 +90,8 @@ export function txSignatureBytes(tx: SignedTx): Uint8Array {
  * the returned array.
  */
 const parsedSigningBytes = new WeakMap<object, Uint8Array>();
+/** Likewise the signature bytes `parseTx` decoded (see txSignatureBytes). */
+const parsedSignatureBytes = new WeakMap<object, Uint8Array>();
 
 /** The canonical bytes a transaction's signature covers (callers must not mutate them). */
 export function txSigningBytes(tx: {
@@ -114,7 +123,8 @@ export function parseTx(json: unknown): SignedTx {
   const chainId = string(tx.chainId, 'chainId', 64);
   const from = address(tx.from, 'from');
   const nonce = wholeNumber(tx.nonce, 'nonce', 1n, TX_LIMITS.nonceMax);
-  if (typeof tx.signature !== 'string' || !isHex(tx.signature, ML_DSA_87.signatureBytes)) {
+  const signature = lowerHexBytes(tx.signature, ML_DSA_87.signatureBytes);
+  if (signature === null) {
     throw new TxMalformedError(
       'TX_MALFORMED',
       'signature',
@@ -136,11 +146,12 @@ export function parseTx(json: unknown): SignedTx {
     from,
     nonce,
     body,
-    signature: tx.signature,
+    signature: tx.signature as string,
     hash: txHashOf(bytes),
     wireBody,
   });
   parsedSigningBytes.set(parsed, bytes);
+  parsedSignatureBytes.set(parsed, signature);
   return parsed;
 }
 

@@ -5,6 +5,7 @@ import {
   equalBytes,
   hexToBytes,
   isHex,
+  lowerHexBytes,
 } from '../../../runtime/codec';
 import { ErrorCode } from '../../../runtime/errors';
 
@@ -45,5 +46,36 @@ describe('isHex', () => {
     expect(isHex('ab', 2)).to.equal(false);
     expect(isHex('AB')).to.equal(false);
     expect(isHex(12)).to.equal(false);
+  });
+});
+
+describe('lowerHexBytes', () => {
+  const signatureHex = bytesToHex(Uint8Array.from({ length: 4627 }, (_, i) => (i * 31) & 255));
+  it('decodes lowercase hex, of the given length if one is given', () => {
+    expect([...(lowerHexBytes('00ff10') as Uint8Array)]).to.deep.equal([0, 255, 16]);
+    expect(lowerHexBytes('', 0)).to.deep.equal(new Uint8Array());
+    expect(bytesToHex(lowerHexBytes(signatureHex, 4627) as Uint8Array)).to.equal(signatureHex);
+  });
+  it('is null for anything else, wherever in a long string the fault is', () => {
+    expect(lowerHexBytes(signatureHex, 4626)).to.equal(null);
+    expect(lowerHexBytes(`${signatureHex}0`)).to.equal(null);
+    expect(lowerHexBytes(12)).to.equal(null);
+    expect(lowerHexBytes('0xab')).to.equal(null);
+    for (const at of [0, 1, 4000, 9253]) {
+      for (const digit of ['A', 'F', 'g', ' ', 'é', '\u0000']) {
+        const bad = `${signatureHex.slice(0, at)}${digit}${signatureHex.slice(at + 1)}`;
+        expect(lowerHexBytes(bad, 4627), `${JSON.stringify(digit)} at ${at}`).to.equal(null);
+      }
+    }
+  });
+  it('agrees with isHex on every string of up to two characters over a small alphabet', () => {
+    const alphabet = ['0', '9', 'a', 'f', 'A', 'F', 'g', 'x', ' '];
+    const strings = ['', ...alphabet, ...alphabet.flatMap((a) => alphabet.map((b) => a + b))];
+    for (const s of strings) expect(lowerHexBytes(s) !== null, s).to.equal(isHex(s));
+  });
+  it('copies the bytes off Buffer’s shared pool', () => {
+    const bytes = lowerHexBytes('abcd') as Uint8Array;
+    expect(bytes.byteOffset).to.equal(0);
+    expect(bytes.buffer.byteLength).to.equal(2);
   });
 });
