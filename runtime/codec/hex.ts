@@ -6,6 +6,7 @@
 import { CodecBadHexError, shorten } from './errors';
 
 const LOWER_HEX = /^(?:[0-9a-f]{2})*$/;
+const UPPER_HEX_DIGIT = /[A-F]/;
 
 /**
  * Encodes bytes as lowercase hex.
@@ -50,10 +51,10 @@ export function hexToBytes(hex: string, expectedBytes?: number): Uint8Array {
 /**
  * The bytes of `value` when it is lowercase hex (of `expectedBytes` bytes, if given), else null.
  * Node's decoder stops at the first pair that is not two hex digits, so a result of full length
- * means every digit is hex; its encoder writes lowercase, so encoding the result again gives `value`
- * back only if no digit was uppercase. On the 9,254-digit signature every transaction carries this
- * costs less than LOWER_HEX.test followed by a decode (a per-byte parse costs 30× more). The copy
- * keeps the result off Buffer's shared pool.
+ * means every digit is hex, and then only uppercase remains to rule out. On the 9,254-digit
+ * signature every transaction carries, LOWER_HEX.test cost ~40 µs in the node (its grouped loop
+ * backtracks per pair) against a few µs for this scan; re-encoding to compare would allocate 9 KB
+ * per transaction. The copy keeps the result off Buffer's shared pool.
  * @param value - anything
  * @param expectedBytes - the byte length required, if any
  */
@@ -61,7 +62,7 @@ export function lowerHexBytes(value: unknown, expectedBytes?: number): Uint8Arra
   if (typeof value !== 'string' || value.length % 2 !== 0) return null;
   if (expectedBytes !== undefined && value.length !== expectedBytes * 2) return null;
   const decoded = Buffer.from(value, 'hex');
-  if (decoded.length * 2 !== value.length || decoded.toString('hex') !== value) return null;
+  if (decoded.length * 2 !== value.length || UPPER_HEX_DIGIT.test(value)) return null;
   return new Uint8Array(decoded);
 }
 
