@@ -7,7 +7,8 @@
  * one JSON object: {mode, backend, workers, txs, tps, p50ms, p99ms, cpuCores, rssMb,
  * verifyCeilingTps, ratio}. verifyCeilingTps is the raw ML-DSA-87 verification rate of this machine
  * measured just before that configuration (the worker pool at full width), so `ratio` says how
- * close the node comes to the hardware's ceiling at the time. Then `qfs replay` speed on the last ledger.
+ * close the node comes to the hardware's ceiling at the time. Then `qfs replay` speed on the last
+ * ledger.
  *
  * Options: --txs N (default 20000; noble runs use at most --noble-txs, default 3000),
  * --accounts M (default 60), --modes inproc,http,http-batch, --backends native,noble, --workers 1,2.
@@ -27,8 +28,15 @@ import {
   SignPool,
   VerifyPool,
   type VerifyBackendName,
+  type VerifyItem,
 } from '../runtime/crypto';
-import { loadGenesis, parseTx, txSigningBytes, type BundleResult } from '../runtime/engine';
+import {
+  loadGenesis,
+  parseTx,
+  txSignatureBytes,
+  txSigningBytes,
+  type BundleResult,
+} from '../runtime/engine';
 import { keyLedgerView } from '../runtime/ledger';
 import { buildApp } from '../runtime/node/api/app';
 import { replayLedger } from '../runtime/node/audit';
@@ -78,20 +86,26 @@ function nativeImplementation(): string | null {
   }
 }
 
-/** Raw verification rate of the pool at full width: the hardware ceiling for this backend. */
-async function verifyCeiling(workload: Workload, backend: VerifyBackendName): Promise<number> {
-  const state = loadGenesis(workload.genesis).state;
-  const view = keyLedgerView(state.keys);
-  const sample = workload.txs
+/** The signatures the ceiling is measured on: the workload's first, with their senders' keys. */
+function ceilingSample(workload: Workload, backend: VerifyBackendName): VerifyItem[] {
+  const view = keyLedgerView(loadGenesis(workload.genesis).state.keys);
+  return workload.txs
     .slice(0, backend === 'native' ? 4000 : 500)
     .map((w) => parseTx(w))
-    .filter((t) => view.getKey(t.from) !== undefined);
-  const items = sample.map((t) => ({
-    publicKey: hexToBytes(view.getKey(t.from)?.publicKey ?? ''),
-    message: txSigningBytes(t),
-    signature: hexToBytes(t.signature),
-    context: SignatureContext.TX,
-  }));
+    .filter((t) => view.getKey(t.from) !== undefined)
+    .map((t) => ({
+      publicKey: hexToBytes(view.getKey(t.from)?.publicKey ?? ''),
+      message: txSigningBytes(t),
+      signature: txSignatureBytes(t),
+      context: SignatureContext.TX,
+    }));
+}
+
+/** Raw verification rate of the pool at full width: the hardware ceiling for this backend. */
+async function verifyCeiling(
+  items: readonly VerifyItem[],
+  backend: VerifyBackendName,
+): Promise<number> {
   const pool = VerifyPool.create({ backend, log: () => undefined });
   try {
     await pool.verifyBatch(items.slice(0, 64)); // warm the workers
@@ -335,13 +349,14 @@ async function main(): Promise<void> {
   for (const backend of backends) {
     const implementation = backend === 'native' ? nativeBuild : nobleBackend.implementation;
     emit({ backend, implementation, threads: os.availableParallelism() });
+    const sample = ceilingSample(workload, backend);
     for (const mode of args.modes) {
       for (const workers of args.workers) {
         const count = backend === 'native' ? args.txs : Math.min(args.txs, args.nobleTxs);
         log(`${mode} ${backend} workers=${workers} txs=${count}`);
         // Measured again before every configuration: the shared vCPUs' speed drifts within a run
         // (one ceiling at the start was 3,831/s in a run whose configurations later saw ~5,000).
-        const ceiling = await verifyCeiling(workload, backend);
+        const ceiling = await verifyCeiling(sample, backend);
         const result = await run(workload, file, mode, backend, workers, count, ceiling);
         const { dir, ...printed } = result;
         emit(printed);

@@ -20,19 +20,23 @@ import {
 
 const say = (line: string): void => void process.stdout.write(`qfs native build: ${line}\n`);
 
-/** Why the tuned build cannot or need not be made here, or null to go ahead. */
-function obstacle(out: string | null): string | null {
+/** What to build: pqclean's folder and the tuned addon's path. */
+type Plan = { readonly pqcleanDir: string; readonly out: string };
+
+/** The build to make here, or why it cannot or need not be made. */
+function plan(): Plan | string {
   if (process.env.QFS_NATIVE_TUNED === '0') return 'skipped (QFS_NATIVE_TUNED=0)';
   if (process.platform !== 'linux' || process.arch !== 'x64')
     return `not built (${process.platform}/${process.arch}; x86-64 Linux only)`;
   const pqclean = installedPqclean();
-  if (pqclean === null || out === null) return 'not built (pqclean is not installed)';
+  if (pqclean === null) return 'not built (pqclean is not installed)';
   if (!fs.existsSync(path.join(pqclean.dir, 'build', 'Release', 'node_pqclean.node')))
     return 'not built (pqclean has no native build here, so no compiler either)';
   const missing = missingX86_64V3Flags(readCpuinfo());
   if (missing.length > 0) return `not built (this CPU lacks ${missing.join(' ')})`;
+  const out = tunedAddonPath(pqclean.dir, pqclean.version, process.versions.modules);
   if (fs.existsSync(out)) return `up to date (${path.basename(out)})`;
-  return null;
+  return { pqcleanDir: pqclean.dir, out };
 }
 
 /** npm's node-gyp: the one npm gives install scripts, else the one beside npm itself. */
@@ -112,27 +116,18 @@ function check(addon: string): void {
 }
 
 function main(): void {
-  const pqclean = installedPqclean();
-  const out =
-    pqclean === null
-      ? null
-      : tunedAddonPath(pqclean.dir, pqclean.version, process.versions.modules);
-  const reason = obstacle(out);
-  if (reason !== null || pqclean === null || out === null) return say(reason ?? 'not built');
+  const build = plan();
+  if (typeof build === 'string') return say(build);
   const started = process.hrtime.bigint();
   const work = fs.mkdtempSync(path.join(os.tmpdir(), 'qfs-pqclean-'));
   try {
-    const addon = compile(pqclean.dir, work);
+    const addon = compile(build.pqcleanDir, work);
     check(addon);
-    fs.mkdirSync(path.dirname(out), { recursive: true });
-    fs.copyFileSync(addon, `${out}.tmp`);
-    fs.renameSync(`${out}.tmp`, out);
+    fs.mkdirSync(path.dirname(build.out), { recursive: true });
+    fs.copyFileSync(addon, `${build.out}.tmp`);
+    fs.renameSync(`${build.out}.tmp`, build.out);
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-    say(`built ${path.basename(out)} in ${seconds.toFixed(0)} s`);
-  } catch (err) {
-    say(
-      `not built, pqclean's portable build is used (${err instanceof Error ? err.message : String(err)})`,
-    );
+    say(`built ${path.basename(build.out)} in ${seconds.toFixed(0)} s`);
   } finally {
     fs.rmSync(work, { recursive: true, force: true });
   }
@@ -142,5 +137,6 @@ try {
   main();
 } catch (err) {
   // Whatever went wrong, the install goes on with pqclean's portable build.
-  say(`not built (${err instanceof Error ? err.message : String(err)})`);
+  const reason = err instanceof Error ? err.message : String(err);
+  say(`not built, pqclean's portable build is used (${reason})`);
 }

@@ -1,11 +1,11 @@
 /**
  * The host-tuned build of pqclean's addon. The `pqclean` package compiles PQClean's portable C for
  * the x86-64 baseline (SSE2); the same sources compiled for x86-64-v3 (AVX2, BMI2, FMA) verify an
- * ML-DSA-87 signature ~13 % faster here (310 → 270 µs, one thread), and verification is the largest cost of a
- * transaction. `npm ci` builds it after pqclean (scripts/build-native-tuned.ts) when the machine's
- * CPU has every x86-64-v3 extension; the loader takes it only on a CPU that has them too, since an
- * instruction the CPU lacks kills the process (SIGILL) rather than throwing. Same sources, same
- * self-test, same answers (test/runtime/crypto/native-build.test.ts).
+ * ML-DSA-87 signature ~13 % faster here (310 → 270 µs, one thread), and verification is the
+ * largest cost of a transaction. `npm ci` builds it after pqclean (scripts/build-native-tuned.ts)
+ * when the machine's CPU has every x86-64-v3 extension; the loader takes it only on a CPU that has
+ * them too, since an instruction the CPU lacks kills the process (SIGILL) rather than throwing.
+ * Same sources, same self-test, same answers (test/runtime/crypto/native-build.test.ts).
  * @module
  */
 import fs from 'node:fs';

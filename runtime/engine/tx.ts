@@ -76,22 +76,21 @@ const KEY_EVENT_TYPES = ['register', 'rotate', 'revoke', 'grant', 'withdraw'] as
 const REF_PATTERN = /^[\x20-\x7e]*$/;
 
 /**
+ * The bytes `parseTx` made for a transaction, kept for the object it returned: admission verifies
+ * the signature right after parsing, and decoding or encoding again cost as much as the first time.
+ * Memos of pure functions of a transaction nothing mutates after parsing; callers must not mutate
+ * the arrays.
+ */
+const parsedSigningBytes = new WeakMap<object, Uint8Array>();
+const parsedSignatureBytes = new WeakMap<object, Uint8Array>();
+
+/**
  * The signature of a parsed transaction as bytes: the ones `parseTx` decoded to validate the hex
  * (9,254 digits on every transaction's path), else decoded now. Callers must not mutate them.
  */
 export function txSignatureBytes(tx: SignedTx): Uint8Array {
   return parsedSignatureBytes.get(tx) ?? new Uint8Array(Buffer.from(tx.signature, 'hex'));
 }
-
-/**
- * The bytes `parseTx` hashed, kept for the transaction object it returned: admission verifies the
- * signature over them right after parsing, and encoding them again cost as much as the first time.
- * A memo of a pure function of a transaction nothing mutates after parsing; callers must not mutate
- * the returned array.
- */
-const parsedSigningBytes = new WeakMap<object, Uint8Array>();
-/** Likewise the signature bytes `parseTx` decoded (see txSignatureBytes). */
-const parsedSignatureBytes = new WeakMap<object, Uint8Array>();
 
 /** The canonical bytes a transaction's signature covers (callers must not mutate them). */
 export function txSigningBytes(tx: {
