@@ -1,18 +1,20 @@
 /**
  * Verification backends for ML-DSA-87: `@noble/post-quantum` (the reference, always present) and
- * PQClean built natively through the optional `pqclean` package (about 10× faster; built again for
- * x86-64-v3 where the CPU allows, native-build.ts). The backend
- * is selected once at start-up: native when it loads and passes a known-answer self-test, noble
- * otherwise, with one log line saying why. Both verify the same bytes (`D`, see ml-dsa.ts) and
- * the tests prove they accept and reject exactly the same signatures. DESIGN.md §4.
+ * native. Native is QFS's verifier (native-build.ts: PQClean's C with a per-thread cache of
+ * expanded public keys, built by `npm ci`) when it is built for this machine, else the optional
+ * `pqclean` package's own addon. The backend is selected once at start-up: native when it loads and
+ * passes a known-answer self-test, noble otherwise, with one log line saying why. Both verify the
+ * same bytes (`D`, see ml-dsa.ts) and the tests prove they accept and reject exactly the same
+ * signatures. DESIGN.md §4.
  *
  * Environment: `QFS_PQC_BACKEND` = `auto` (default) | `native` | `noble` chooses the preference
- * of the default selection; `native` fails loudly instead of falling back.
+ * of the default selection; `native` fails loudly instead of falling back. `QFS_PQC_KEY_CACHE`
+ * (0..4096, default 256) is how many expanded keys each thread of QFS's verifier keeps.
  * @module
  */
 import { ml_dsa87 } from '@noble/post-quantum/ml-dsa.js';
 import { CryptoBackendUnavailableError } from './errors';
-import { TUNED_MARCH, usableTunedAddon } from './native-build';
+import { usableAddon } from './native-build';
 
 /** The name of a verification backend. */
 export type VerifyBackendName = 'native' | 'noble';
@@ -21,53 +23,43 @@ export type BackendPreference = 'auto' | VerifyBackendName;
 
 /**
  * A verification backend. Inputs are already shape-checked (ml-dsa.ts); `signedBytes` is the
- * framed message D.
+ * framed message D. Synchronous: parallelism comes from the VerifyPool's worker threads.
  */
 export type VerifyBackend = {
   readonly name: VerifyBackendName;
   /** Human-readable implementation, for logs and benchmarks. */
   readonly implementation: string;
   verify(publicKey: Uint8Array, signedBytes: Uint8Array, signature: Uint8Array): boolean;
-  /** Asynchronous verification; native runs it on libuv's thread pool. */
-  verifyAsync(
-    publicKey: Uint8Array,
-    signedBytes: Uint8Array,
-    signature: Uint8Array,
-  ): Promise<boolean>;
 };
 
-/** Loads the `pqclean` module (or throws). Tests pass their own to simulate a missing build. */
+/** Loads the native module (or throws). Tests pass their own to simulate a missing build. */
 export type NativeModuleLoader = () => unknown;
 
 /** The noble backend: pure ML-DSA-87 verification with the empty FIPS 204 context. */
 export const nobleBackend: VerifyBackend = Object.freeze({
   name: 'noble',
   implementation: '@noble/post-quantum ml_dsa87',
-  verify: nobleVerify,
-  verifyAsync: async (publicKey: Uint8Array, signedBytes: Uint8Array, signature: Uint8Array) =>
-    nobleVerify(publicKey, signedBytes, signature),
+  verify: (publicKey: Uint8Array, signedBytes: Uint8Array, signature: Uint8Array) =>
+    ml_dsa87.verify(signature, signedBytes, publicKey),
 });
 
-function nobleVerify(
-  publicKey: Uint8Array,
-  signedBytes: Uint8Array,
-  signature: Uint8Array,
-): boolean {
-  return ml_dsa87.verify(signature, signedBytes, publicKey);
-}
+/** How many expanded keys each thread of QFS's verifier keeps by default (~68 KB each). */
+export const KEY_CACHE_DEFAULT = 256;
+/** The most it may keep (the addon's own limit). */
+export const KEY_CACHE_MAX = 4096;
 
 /**
- * The default loader: the x86-64-v3 build of pqclean's addon when it is built and this CPU runs it
- * (native-build.ts; the module then names its `build`), otherwise `require('pqclean')`.
+ * The default loader: QFS's verifier when it is built for this CPU (native-build.ts; the module
+ * then names its variant as `build`), otherwise `require('pqclean')`.
  */
-export function loadPqclean(): unknown {
-  const tuned = usableTunedAddon();
-  if (tuned !== null) {
+export function loadNativeModule(): unknown {
+  const addon = usableAddon();
+  if (addon !== null) {
     try {
       // eslint-disable-next-line @typescript-eslint/no-require-imports
-      return { ...(require(tuned) as object), build: TUNED_MARCH };
+      return { ...(require(addon.file) as object), build: addon.variant };
     } catch {
-      // A build that does not load is no worse than none: pqclean's own is next.
+      // A build that does not load is no worse than none: pqclean's own addon is next.
     }
   }
   // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -78,24 +70,39 @@ type PqcleanSigner = {
   readonly publicKeySize: number;
   readonly signatureSize: number;
   verify(publicKey: Uint8Array, message: Uint8Array, signature: Uint8Array): boolean;
-  verify(
-    publicKey: Uint8Array,
-    message: Uint8Array,
-    signature: Uint8Array,
-    callback: (err: Error | null, ok: boolean) => void,
-  ): void;
 };
 type PqcleanSignClass = new (algorithm: string) => PqcleanSigner;
 
+/** QFS's verifier addon (native/ml-dsa-87-verify.c). */
+type QfsVerifier = {
+  createCache(keys: number): unknown;
+  verify(
+    cache: unknown,
+    publicKey: Uint8Array,
+    message: Uint8Array,
+    signature: Uint8Array,
+  ): boolean;
+  build?: unknown;
+};
+
+const isNativeFunction = (f: unknown): boolean =>
+  typeof f === 'function' && Function.prototype.toString.call(f).includes('[native code]');
+
 /**
- * Builds the native backend from the `pqclean` module, checking that it is the native addon (not
- * pqclean's own WebAssembly fallback) and that it passes a known-answer self-test.
- * @param load - how to load `pqclean` (default `require('pqclean')`)
+ * Builds the native backend from the loaded module: QFS's verifier (it has `createCache`) or
+ * the `pqclean` package, checking that it is native code (not pqclean's own WebAssembly fallback)
+ * and that it passes a known-answer self-test.
+ * @param load - how to load the module (default {@link loadNativeModule})
+ * @param keyCache - how many expanded keys the backend keeps, with QFS's verifier (default
+ *   `QFS_PQC_KEY_CACHE`, else 256); each backend has its own cache, and a backend lives in one thread
  * @returns the native backend
- * @throws {CryptoBackendUnavailableError} when the module is missing, is not native, or fails the
- *   self-test
+ * @throws {CryptoBackendUnavailableError} when the module is missing, is not native, fails the
+ *   self-test, or `keyCache` is not an integer in [0, 4096]
  */
-export function createNativeBackend(load: NativeModuleLoader = loadPqclean): VerifyBackend {
+export function createNativeBackend(
+  load: NativeModuleLoader = loadNativeModule,
+  keyCache: number = keyCacheFromEnv(process.env.QFS_PQC_KEY_CACHE),
+): VerifyBackend {
   let loaded: unknown;
   try {
     loaded = load();
@@ -103,14 +110,37 @@ export function createNativeBackend(load: NativeModuleLoader = loadPqclean): Ver
     const reason = `cannot load pqclean (${err instanceof Error ? err.message.split('\n')[0] : String(err)})`;
     throw new CryptoBackendUnavailableError({ backend: 'native', reason }, { cause: err });
   }
+  const backend =
+    typeof (loaded as Partial<QfsVerifier> | null)?.createCache === 'function'
+      ? qfsVerifierBackend(loaded as QfsVerifier, keyCache)
+      : pqcleanBackend(loaded);
+  selfTest(backend);
+  return backend;
+}
+
+function qfsVerifierBackend(addon: QfsVerifier, keyCache: number): VerifyBackend {
+  if (!isNativeFunction(addon.verify)) {
+    const reason = 'the QFS verifier module is not native code';
+    throw new CryptoBackendUnavailableError({ backend: 'native', reason });
+  }
+  checkKeyCache(keyCache);
+  const cache = addon.createCache(keyCache);
+  const build = typeof addon.build === 'string' ? `, ${addon.build}` : '';
+  return Object.freeze({
+    name: 'native',
+    implementation: `QFS verifier (PQClean ml-dsa-87 clean, native addon${build}, cache of ${keyCache} expanded keys)`,
+    verify: (publicKey: Uint8Array, signedBytes: Uint8Array, signature: Uint8Array) =>
+      addon.verify(cache, publicKey, signedBytes, signature) === true,
+  });
+}
+
+function pqcleanBackend(loaded: unknown): VerifyBackend {
   const Sign = (loaded as { Sign?: unknown } | null)?.Sign;
   if (typeof Sign !== 'function') {
-    throw new CryptoBackendUnavailableError({
-      backend: 'native',
-      reason: 'pqclean has no Sign class',
-    });
+    const reason = 'pqclean has no Sign class';
+    throw new CryptoBackendUnavailableError({ backend: 'native', reason });
   }
-  if (!Function.prototype.toString.call(Sign).includes('[native code]')) {
+  if (!isNativeFunction(Sign)) {
     const reason = 'pqclean loaded its WebAssembly fallback, not the native addon';
     throw new CryptoBackendUnavailableError({ backend: 'native', reason });
   }
@@ -119,21 +149,32 @@ export function createNativeBackend(load: NativeModuleLoader = loadPqclean): Ver
     const reason = 'pqclean ml-dsa-87 has unexpected sizes';
     throw new CryptoBackendUnavailableError({ backend: 'native', reason });
   }
-  const build = (loaded as { build?: unknown }).build;
-  const backend: VerifyBackend = Object.freeze({
+  return Object.freeze({
     name: 'native',
-    implementation: `pqclean (PQClean ml-dsa-87 clean, native addon${typeof build === 'string' ? `, built for ${build}` : ''})`,
+    implementation: 'pqclean (PQClean ml-dsa-87 clean, native addon)',
     verify: (publicKey: Uint8Array, signedBytes: Uint8Array, signature: Uint8Array) =>
       signer.verify(publicKey, signedBytes, signature) === true,
-    verifyAsync: (publicKey: Uint8Array, signedBytes: Uint8Array, signature: Uint8Array) =>
-      new Promise<boolean>((resolve, reject) => {
-        signer.verify(publicKey, signedBytes, signature, (err, ok) =>
-          err ? reject(err) : resolve(ok === true),
-        );
-      }),
   });
-  selfTest(backend);
-  return backend;
+}
+
+function checkKeyCache(keys: number): void {
+  if (!Number.isSafeInteger(keys) || keys < 0 || keys > KEY_CACHE_MAX) {
+    const reason = `the key cache must be an integer in [0, ${KEY_CACHE_MAX}], got ${String(keys).slice(0, 40)}`;
+    throw new CryptoBackendUnavailableError({ backend: 'native', reason });
+  }
+}
+
+/**
+ * Parses a `QFS_PQC_KEY_CACHE` value (unset or empty: the default).
+ * @throws {CryptoBackendUnavailableError} for anything but an integer in [0, 4096]
+ */
+export function keyCacheFromEnv(value: string | undefined): number {
+  if (value === undefined || value === '') return KEY_CACHE_DEFAULT;
+  if (!/^\d{1,4}$/.test(value) || Number(value) > KEY_CACHE_MAX) {
+    const reason = `QFS_PQC_KEY_CACHE must be an integer in [0, ${KEY_CACHE_MAX}], got "${value.slice(0, 40)}"`;
+    throw new CryptoBackendUnavailableError({ backend: 'native', reason });
+  }
+  return Number(value);
 }
 
 /** Known-answer self-test: the backend accepts a noble signature and rejects a flipped one. */

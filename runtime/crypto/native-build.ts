@@ -1,24 +1,49 @@
 /**
- * The host-tuned build of pqclean's addon. The `pqclean` package compiles PQClean's portable C for
- * the x86-64 baseline (SSE2); the same sources compiled for x86-64-v3 (AVX2, BMI2, FMA) verify an
- * ML-DSA-87 signature ~13 % faster here (310 → 270 µs, one thread), and verification is the
- * largest cost of a transaction. `npm ci` builds it after pqclean (scripts/build-native-tuned.ts)
- * when the machine's CPU has every x86-64-v3 extension; the loader takes it only on a CPU that has
- * them too, since an instruction the CPU lacks kills the process (SIGILL) rather than throwing.
- * Same sources, same self-test, same answers (test/runtime/crypto/native-build.test.ts).
+ * QFS's own native ML-DSA-87 verifier (native/ml-dsa-87-verify.c): PQClean's ml-dsa-87 code from
+ * the `pqclean` package, with a per-thread cache of expanded public keys. A known key's signature
+ * is then checked without re-deriving the 56 polynomials of its matrix, which are most of a
+ * verification's hashing: ~2.4× faster here than pqclean's addon (which re-expands every time).
+ *
+ * `npm ci` compiles it (scripts/build-native.ts) in up to two variants: `portable` (the compiler's
+ * default target) everywhere, and `x86-64-v3` (AVX2, BMI2, FMA; ~13 % faster) where the CPU has
+ * every x86-64-v3 extension. The loader takes the x86-64-v3 one only on such a CPU, since an
+ * instruction the CPU lacks kills the process (SIGILL) rather than throwing. When neither is built,
+ * the native backend is pqclean's own addon. QFS_NATIVE_BUILD=0 skips both, at install and at run
+ * time. Tests: test/runtime/crypto/native-build.test.ts, key-cache.test.ts.
  * @module
  */
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 
-/** What the tuned build targets (GCC's `-march` level). */
-export const TUNED_MARCH = 'x86-64-v3';
+/** A compiled variant of the verifier. */
+export type NativeVariant = 'x86-64-v3' | 'portable';
 
 /**
- * The compiler flags of the tuned build. `-mtune=native` only orders instructions for the build
- * machine (any x86-64-v3 CPU runs the result); with it verification took 270 µs, without 286.
+ * Compiler flags per variant. `-mtune=native` only orders instructions for the build machine (any
+ * x86-64-v3 CPU runs the result); with it pqclean's verification took 270 µs, without 286.
  */
-export const TUNED_CFLAGS = `-march=${TUNED_MARCH} -mtune=native`;
+export const VARIANT_CFLAGS: Readonly<Record<NativeVariant, readonly string[]>> = Object.freeze({
+  'x86-64-v3': Object.freeze(['-O3', '-march=x86-64-v3', '-mtune=native']),
+  portable: Object.freeze(['-O3']),
+});
+
+/** The verifier's C source. */
+export const VERIFIER_SOURCE = path.join(__dirname, 'native', 'ml-dsa-87-verify.c');
+
+/** PQClean's files the verifier is compiled with, relative to the `pqclean` package. */
+export const PQCLEAN_SOURCES: readonly string[] = Object.freeze([
+  ...['packing', 'poly', 'polyvec', 'ntt', 'reduce', 'rounding', 'symmetric-shake'].map(
+    (name) => `deps/PQClean/crypto_sign/ml-dsa-87/clean/${name}.c`,
+  ),
+  'deps/PQClean/common/fips202.c',
+]);
+
+/** PQClean's include folders, relative to the `pqclean` package. */
+export const PQCLEAN_INCLUDES: readonly string[] = Object.freeze([
+  'deps/PQClean/crypto_sign/ml-dsa-87/clean',
+  'deps/PQClean/common',
+]);
 
 /**
  * The instruction-set extensions of x86-64-v3, as Linux's /proc/cpuinfo names them (`abm` is
@@ -43,15 +68,33 @@ export function missingX86_64V3Flags(cpuinfo: string): string[] {
   return X86_64_V3_FLAGS.filter((flag) => !flags.has(flag));
 }
 
+/** The variants this machine can run, best first. */
+export function runnableVariants(cpuinfo: string, arch: string = process.arch): NativeVariant[] {
+  const v3 = arch === 'x64' && missingX86_64V3Flags(cpuinfo).length === 0;
+  return v3 ? ['x86-64-v3', 'portable'] : ['portable'];
+}
+
+/** The first 12 hex digits of SHA-256 over the verifier's source: a changed source is rebuilt. */
+export function verifierSourceHash(source: string = VERIFIER_SOURCE): string {
+  return createHash('sha256').update(fs.readFileSync(source)).digest('hex').slice(0, 12);
+}
+
+/** What names a build: the verifier's source, pqclean's version, the Node ABI and the variant. */
+export type BuildId = {
+  readonly sourceHash: string;
+  readonly pqcleanVersion: string;
+  readonly abi: string;
+  readonly variant: NativeVariant;
+};
+
 /**
- * Where the tuned addon lives: beside the `pqclean` package, named for its version and the Node
- * ABI it was compiled against, so an upgrade of either never loads a stale build.
+ * Where a build lives: beside the `pqclean` package, named for everything it was compiled from,
+ * so an upgrade of pqclean or Node, or an edited source, never loads a stale build.
  * @param pqcleanDir - the `pqclean` package's folder
- * @param version - its version
- * @param abi - `process.versions.modules`
+ * @param id - what the build was compiled from and for
  */
-export function tunedAddonPath(pqcleanDir: string, version: string, abi: string): string {
-  const name = `pqclean-${version}-node-abi${abi}-${TUNED_MARCH}.node`;
+export function addonPath(pqcleanDir: string, id: BuildId): string {
+  const name = `ml-dsa-87-verify-${id.sourceHash}-pqclean${id.pqcleanVersion}-node-abi${id.abi}-${id.variant}.node`;
   return path.join(pqcleanDir, '..', '.qfs-native', name);
 }
 
@@ -75,16 +118,26 @@ export function readCpuinfo(): string {
   }
 }
 
+/** True unless the environment opts out of QFS's verifier (QFS_NATIVE_BUILD=0). */
+export function nativeBuildEnabled(): boolean {
+  return process.env.QFS_NATIVE_BUILD !== '0';
+}
+
 /**
- * The tuned addon's path if it is built and this CPU can run it; null otherwise, or when the
- * environment sets QFS_NATIVE_TUNED=0 (then pqclean's own build is used).
+ * The best built variant this CPU can run, or null: none is built, pqclean is not installed, or
+ * QFS_NATIVE_BUILD=0 (then the native backend is pqclean's own addon).
  */
-export function usableTunedAddon(cpuinfo: string = readCpuinfo()): string | null {
-  if (process.env.QFS_NATIVE_TUNED === '0') return null;
-  if (process.platform !== 'linux' || process.arch !== 'x64') return null;
+export function usableAddon(
+  cpuinfo: string = readCpuinfo(),
+): { file: string; variant: NativeVariant } | null {
+  if (!nativeBuildEnabled()) return null;
   const pqclean = installedPqclean();
   if (pqclean === null) return null;
-  const file = tunedAddonPath(pqclean.dir, pqclean.version, process.versions.modules);
-  if (!fs.existsSync(file) || missingX86_64V3Flags(cpuinfo).length > 0) return null;
-  return file;
+  const sourceHash = verifierSourceHash();
+  for (const variant of runnableVariants(cpuinfo)) {
+    const id = { sourceHash, pqcleanVersion: pqclean.version, abi: process.versions.modules };
+    const file = addonPath(pqclean.dir, { ...id, variant });
+    if (fs.existsSync(file)) return { file, variant };
+  }
+  return null;
 }

@@ -1,7 +1,7 @@
 'use strict';
-// Preload (`node -r`) that makes `require('pqclean')` (and its files, so also the x86-64-v3 build
-// found beside it) fail, to run QFS as if the optional native build were missing (used by the
-// fallback test and to check `npm run bench:pqc` without it).
+// Preload (`node -r`) that makes `require('pqclean')` and its files fail, to run QFS as if the
+// optional native build were missing (used by the fallback test and to check `npm run bench:pqc`
+// without it). QFS's own verifier is found through pqclean's folder, so it is missing too.
 const Module = require('node:module');
 const resolve = Module._resolveFilename;
 Module._resolveFilename = function (request, ...rest) {

@@ -16,6 +16,8 @@ import {
   contextMessage,
   createNativeBackend,
   CryptoBackendUnavailableError,
+  KEY_CACHE_DEFAULT,
+  keyCacheFromEnv,
   nobleBackend,
   selectVerifyBackend,
   sign,
@@ -205,6 +207,16 @@ describe('selectVerifyBackend', () => {
       }),
       /self-test failed/,
     ],
+    [
+      'the QFS verifier module is not native code',
+      () => ({ verify: () => true, createCache: () => ({}) }),
+      /QFS verifier module is not native code/,
+    ],
+    [
+      'the QFS verifier fails the known-answer self-test',
+      () => ({ verify: (() => true).bind(null), createCache: (() => ({})).bind(null) }),
+      /self-test failed/,
+    ],
   ];
   for (const [name, loadNative, line] of fallbacks) {
     it(`falls back to noble with one log line when ${name}`, () => {
@@ -271,5 +283,25 @@ describe('backendPreferenceFromEnv', () => {
   });
   it('throws CRYPTO_BACKEND_UNAVAILABLE for anything else', () => {
     expect(() => backendPreferenceFromEnv('wasm')).to.throw(CryptoBackendUnavailableError);
+  });
+});
+
+describe('keyCacheFromEnv', () => {
+  it('reads an integer in [0, 4096]; unset or empty is the default', () => {
+    expect(keyCacheFromEnv(undefined)).to.equal(KEY_CACHE_DEFAULT);
+    expect(keyCacheFromEnv('')).to.equal(KEY_CACHE_DEFAULT);
+    expect(keyCacheFromEnv('0')).to.equal(0);
+    expect(keyCacheFromEnv('4096')).to.equal(4096);
+  });
+  it('throws CRYPTO_BACKEND_UNAVAILABLE naming the value for anything else', () => {
+    for (const bad of ['4097', '-1', '1.5', '1e3', ' 8', 'many']) {
+      const err = caught(() => keyCacheFromEnv(bad)) as CryptoBackendUnavailableError;
+      expect(err.code, bad).to.equal(ErrorCode.CRYPTO_BACKEND_UNAVAILABLE);
+      expect(err.message, bad).to.include(`"${bad}"`);
+    }
+  });
+  it('is checked by createNativeBackend too', () => {
+    const err = caught(() => createNativeBackend(undefined, 4097)) as CryptoBackendUnavailableError;
+    expect(err.code).to.equal(ErrorCode.CRYPTO_BACKEND_UNAVAILABLE);
   });
 });

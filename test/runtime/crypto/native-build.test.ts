@@ -1,21 +1,23 @@
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { expect } from 'chai';
 import {
   contextMessage,
   createNativeBackend,
-  loadPqclean,
+  loadNativeModule,
   nobleBackend,
   sign,
   SignatureContext,
 } from '../../../runtime/crypto';
 import {
+  addonPath,
   installedPqclean,
   missingX86_64V3Flags,
   readCpuinfo,
-  TUNED_MARCH,
-  tunedAddonPath,
-  usableTunedAddon,
+  runnableVariants,
+  usableAddon,
+  verifierSourceHash,
   X86_64_V3_FLAGS,
 } from '../../../runtime/crypto/native-build';
 import { flipByte, testKey } from '../../support/keys';
@@ -43,70 +45,118 @@ describe('crypto/native-build', function () {
     });
   });
 
-  it('names the build for the pqclean version, the Node ABI and the target, beside pqclean', () => {
-    const file = tunedAddonPath('/x/node_modules/pqclean', '0.8.1', '115');
-    expect(file).to.equal(
-      `/x/node_modules/.qfs-native/pqclean-0.8.1-node-abi115-${TUNED_MARCH}.node`,
+  describe('runnableVariants', () => {
+    it('is x86-64-v3 then portable on an x86-64 CPU with every extension', () => {
+      expect(runnableVariants(cpuinfo(X86_64_V3_FLAGS), 'x64')).to.deep.equal([
+        'x86-64-v3',
+        'portable',
+      ]);
+    });
+    it('is portable only on a CPU without them, or on another architecture', () => {
+      expect(runnableVariants(cpuinfo(['avx', 'avx2']), 'x64')).to.deep.equal(['portable']);
+      expect(runnableVariants(cpuinfo(X86_64_V3_FLAGS), 'arm64')).to.deep.equal(['portable']);
+    });
+  });
+
+  it('names a build for its source, pqclean, the Node ABI and the variant, beside pqclean', () => {
+    const id = { sourceHash: 'abc', pqcleanVersion: '0.8.1', abi: '115' };
+    expect(addonPath('/x/node_modules/pqclean', { ...id, variant: 'portable' })).to.equal(
+      '/x/node_modules/.qfs-native/ml-dsa-87-verify-abc-pqclean0.8.1-node-abi115-portable.node',
     );
   });
 
-  it('is never used on a CPU without the extensions, nor when QFS_NATIVE_TUNED=0', () => {
-    expect(usableTunedAddon(cpuinfo(['avx', 'avx2']))).to.equal(null);
-    const saved = process.env.QFS_NATIVE_TUNED;
-    process.env.QFS_NATIVE_TUNED = '0';
+  it('names an edited source differently, so a stale build is never loaded', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'qfs-source-'));
     try {
-      expect(usableTunedAddon(cpuinfo(X86_64_V3_FLAGS))).to.equal(null);
+      const file = path.join(dir, 'v.c');
+      fs.writeFileSync(file, 'int a;\n');
+      const before = verifierSourceHash(file);
+      fs.writeFileSync(file, 'int b;\n');
+      expect(verifierSourceHash(file))
+        .to.match(/^[0-9a-f]{12}$/)
+        .and.not.equal(before);
     } finally {
-      if (saved === undefined) delete process.env.QFS_NATIVE_TUNED;
-      else process.env.QFS_NATIVE_TUNED = saved;
+      fs.rmSync(dir, { recursive: true, force: true });
     }
   });
 
-  describe('the tuned build, where npm ci made it', () => {
-    let tuned: string;
+  it('is never used when QFS_NATIVE_BUILD=0', () => {
+    const saved = process.env.QFS_NATIVE_BUILD;
+    process.env.QFS_NATIVE_BUILD = '0';
+    try {
+      expect(usableAddon(cpuinfo(X86_64_V3_FLAGS))).to.equal(null);
+      expect(createNativeBackend().implementation).to.match(/^pqclean /);
+    } finally {
+      if (saved === undefined) delete process.env.QFS_NATIVE_BUILD;
+      else process.env.QFS_NATIVE_BUILD = saved;
+    }
+  });
+
+  describe('the builds npm ci made', () => {
+    let pqcleanDir: string;
+    let built: string[];
     before(function () {
       const pqclean = installedPqclean();
-      const file =
-        pqclean && tunedAddonPath(pqclean.dir, pqclean.version, process.versions.modules);
-      if (file === null || !fs.existsSync(file) || missingX86_64V3Flags(readCpuinfo()).length > 0)
-        this.skip();
-      tuned = file;
+      if (pqclean === null) this.skip();
+      pqcleanDir = pqclean.dir;
+      const id = {
+        sourceHash: verifierSourceHash(),
+        pqcleanVersion: pqclean.version,
+        abi: process.versions.modules,
+      };
+      built = runnableVariants(readCpuinfo())
+        .map((variant) => addonPath(pqclean.dir, { ...id, variant }))
+        .filter((file) => fs.existsSync(file));
+      if (built.length === 0) this.skip();
     });
 
-    it('is what the default loader loads, and the backend says so', () => {
-      expect(usableTunedAddon()).to.equal(tuned);
-      expect((loadPqclean() as { build?: string }).build).to.equal(TUNED_MARCH);
-      expect(createNativeBackend().implementation).to.match(/built for x86-64-v3/);
+    it('the best one is what the default loader loads, and the backend names it', () => {
+      const best = usableAddon();
+      expect(best?.file).to.equal(built[0]);
+      expect((loadNativeModule() as { build?: string }).build).to.equal(best?.variant);
+      expect(createNativeBackend().implementation).to.equal(
+        `QFS verifier (PQClean ml-dsa-87 clean, native addon, ${best?.variant}, cache of 256 expanded keys)`,
+      );
     });
 
-    it('gives the same verdict as pqclean’s portable build and noble, valid or corrupted', () => {
-      const tunedBackend = createNativeBackend();
+    it('on a CPU without x86-64-v3 the loader takes the portable build, if it is built', function () {
+      const portable = usableAddon(cpuinfo(['avx']));
+      if (!built.some((file) => file.endsWith('-portable.node'))) this.skip();
+      expect(portable?.variant).to.equal('portable');
+    });
+
+    it('every build gives the same verdict as pqclean’s own addon and noble, valid or not', () => {
       // eslint-disable-next-line @typescript-eslint/no-require-imports
-      const portable = createNativeBackend(() => require('pqclean') as unknown);
-      expect(portable.implementation).to.not.match(/built for/);
-      for (const n of [1, 2, 3]) {
-        const key = testKey(n);
-        const message = Uint8Array.from({ length: 100 * n }, (_, i) => (i * n) & 255);
-        const signature = sign(key.secretKey, message, SignatureContext.TX);
-        const d = contextMessage(SignatureContext.TX, message);
-        const cases = [
-          signature,
-          flipByte(signature, 10 * n),
-          flipByte(signature, 64 + 300 * n),
-          flipByte(signature, 4627 - n),
-        ];
-        for (const [k, s] of cases.entries()) {
-          const expected = k === 0;
-          expect(tunedBackend.verify(key.publicKey, d, s), `key ${n} case ${k}`).to.equal(expected);
-          expect(portable.verify(key.publicKey, d, s)).to.equal(expected);
-          expect(nobleBackend.verify(key.publicKey, d, s)).to.equal(expected);
+      const pqclean = createNativeBackend(() => require('pqclean') as unknown);
+      expect(pqclean.implementation).to.match(/^pqclean /);
+      for (const file of built) {
+        // eslint-disable-next-line @typescript-eslint/no-require-imports
+        const ours = createNativeBackend(() => require(file) as unknown);
+        for (const n of [1, 2, 3]) {
+          const key = testKey(n);
+          const message = Uint8Array.from({ length: 100 * n }, (_, i) => (i * n) & 255);
+          const signature = sign(key.secretKey, message, SignatureContext.TX);
+          const d = contextMessage(SignatureContext.TX, message);
+          const cases = [
+            signature,
+            flipByte(signature, 10 * n),
+            flipByte(signature, 64 + 300 * n),
+            flipByte(signature, 4627 - n),
+          ];
+          for (const [k, s] of cases.entries()) {
+            const expected = k === 0;
+            const label = `${path.basename(file)} key ${n} case ${k}`;
+            expect(ours.verify(key.publicKey, d, s), label).to.equal(expected);
+            expect(pqclean.verify(key.publicKey, d, s)).to.equal(expected);
+            expect(nobleBackend.verify(key.publicKey, d, s)).to.equal(expected);
+          }
         }
       }
     });
 
-    it('is a file beside pqclean, not inside its package', () => {
-      const pqclean = installedPqclean();
-      expect(path.dirname(tuned)).to.equal(path.join(String(pqclean?.dir), '..', '.qfs-native'));
+    it('are files beside pqclean, not inside its package', () => {
+      for (const file of built)
+        expect(path.dirname(file)).to.equal(path.join(pqcleanDir, '..', '.qfs-native'));
     });
   });
 });
