@@ -5,7 +5,9 @@
  * from a separate client process — one transaction per `POST /v1/tx` (mode `http`) or 64 per
  * `POST /v1/txs` (mode `http-batch`); for each verification backend and 1..N worker threads it prints
  * one JSON object: {mode, backend, workers, txs, tps, p50ms, p99ms, cpuCores, rssMb,
- * verifyCeilingTps, ratio}. verifyCeilingTps is the raw ML-DSA-87 verification rate of this machine
+ * verifyCeilingTps, ratio, backlogAtLoadEnd, …}. tps is the commit rate while the load lasts
+ * (bench/steady-rate.ts); backlogAtLoadEnd how many acknowledged transactions were still waiting
+ * for their bundle when the last input was answered. verifyCeilingTps is the raw ML-DSA-87 verification rate of this machine
  * measured just before that configuration (the worker pool at full width), so `ratio` says how
  * close the node comes to the hardware's ceiling at the time. Then `qfs replay` speed on the last
  * ledger.
@@ -44,6 +46,7 @@ import { osEntropy, systemClock } from '../runtime/node/clock';
 import { Sequencer } from '../runtime/node/sequencer';
 import { NodeStore } from '../runtime/node/store';
 import { benchSequencerKey, loadWorkload, type Workload } from './bench/workload';
+import { steadyRate, type BundleMark } from './bench/steady-rate';
 
 type Args = {
   json: boolean;
@@ -178,8 +181,10 @@ async function run(
   const started = performance.now();
   seq.start();
   let client = { cpuMs: 0, refused: 0, ackP50ms: 0, ackP99ms: 0 };
+  let loadEndMs: number;
   if (mode === 'inproc') {
     await feedInProcess(seq, workload.txs.slice(0, count));
+    loadEndMs = performance.now();
   } else {
     const app = buildApp(
       { sequencer: seq, version: 'bench' },
@@ -189,6 +194,7 @@ async function run(
     const address = app.server.address();
     const port = typeof address === 'object' && address !== null ? address.port : 0;
     client = await httpClient(`http://127.0.0.1:${port}`, file, count, mode === 'http-batch');
+    loadEndMs = performance.now();
     await waitUntil(() => committed >= count, 600_000);
     await app.close();
   }
@@ -200,7 +206,7 @@ async function run(
   await pool.close();
   await signer.close();
   store.close();
-  const tps = steadyRate(bundles, count);
+  const { tps, backlogAtLoadEnd } = steadyRate(bundles, count, loadEndMs);
   latencies.sort((a, b) => a - b);
   const pct = (p: number) =>
     Math.round(
@@ -220,27 +226,13 @@ async function run(
     verifyCeilingTps: ceiling,
     ratio: Math.round((tps / ceiling) * 100) / 100,
     failedTxs: failed,
+    backlogAtLoadEnd,
     ...(mode !== 'inproc'
       ? { ackP50ms: client.ackP50ms, ackP99ms: client.ackP99ms, refusedRequests: client.refused }
       : {}),
     wallSeconds: Math.round(wall * 10) / 10,
     dir,
   };
-}
-
-/** A bundle commit: when, and how many transactions were committed by then. */
-type BundleMark = { readonly atMs: number; readonly committed: number };
-
-/**
- * Transactions per second committed between the bundle that passed 10 % of the run and the one that
- * passed 90 %: exactly the transactions those commits added over the time between them, so neither
- * ramp-up nor a large bundle at either end skews it.
- */
-function steadyRate(bundles: readonly BundleMark[], count: number): number {
-  const from = bundles.find((b) => b.committed >= count * 0.1) ?? bundles[0];
-  const to = bundles.find((b) => b.committed >= count * 0.9) ?? bundles[bundles.length - 1];
-  if (from === undefined || to === undefined || to.atMs <= from.atMs) return 0;
-  return Math.round((to.committed - from.committed) / ((to.atMs - from.atMs) / 1000));
 }
 
 async function feedInProcess(seq: Sequencer, txs: readonly unknown[]): Promise<void> {
