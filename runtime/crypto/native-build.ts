@@ -1,15 +1,16 @@
 /**
  * QFS's own native ML-DSA-87 verifier (native/ml-dsa-87-verify.c): PQClean's ml-dsa-87 code from
- * the `pqclean` package, with a per-thread cache of expanded public keys. A known key's signature
- * is then checked without re-deriving the 56 polynomials of its matrix, which are most of a
- * verification's hashing: ~2.4× faster here than pqclean's addon (which re-expands every time).
+ * the `pqclean` package, with a cache of expanded public keys per backend (so per verification
+ * thread). A known key's signature is then checked without re-deriving the 56 polynomials of its
+ * matrix, which are most of a verification's hashing: ~2.5× faster here than pqclean's addon (which
+ * re-expands every time).
  *
  * `npm ci` compiles it (scripts/build-native.ts) in up to two variants: `portable` (the compiler's
  * default target) everywhere, and `x86-64-v3` (AVX2, BMI2, FMA; ~13 % faster) where the CPU has
  * every x86-64-v3 extension. The loader takes the x86-64-v3 one only on such a CPU, since an
  * instruction the CPU lacks kills the process (SIGILL) rather than throwing. When neither is built,
  * the native backend is pqclean's own addon. QFS_NATIVE_BUILD=0 skips both, at install and at run
- * time. Tests: test/runtime/crypto/native-build.test.ts, key-cache.test.ts.
+ * time. Tests: test/runtime/crypto/native-build.test.ts, native/ml-dsa-87-verify.test.ts.
  * @module
  */
 import { createHash } from 'node:crypto';

@@ -2,17 +2,17 @@
  * ML-DSA-87 verification (FIPS 204 Algorithm 8, empty context) that keeps what depends only on the
  * public key: the expanded matrix A (in the NTT domain), tr = H(pk) and NTT(t1 * 2^d). Expanding A
  * takes 56 SHAKE128 streams, about 280 of the ~310 Keccak permutations of a verification; a
- * sequencer checks many signatures under the same few thousand keys, so each worker thread keeps
- * the most recently used keys (least recently used out) and checks a known key's next signature
- * without them. FIPS 204 lets a verifier precompute these values (they are functions of pk).
+ * sequencer checks many signatures under the keys of its KeyLedger, so each verification thread
+ * keeps the most recently used keys (least recently used out) and checks a known key's next
+ * signature without re-deriving them. FIPS 204 lets a verifier precompute these values (they are functions of pk).
  *
  * Every arithmetic and hashing step is PQClean's ml-dsa-87 "clean" code, compiled in from the
  * `pqclean` npm package; only the order of the steps (the same as PQClean's
  * crypto_sign_verify_ctx) and the cache are ours. A cached entry is used only for the byte-identical
  * public key. A cache is a JavaScript object (createCache) owned by one backend in one thread, so
- * no locks.
- * The tests check the verdicts against @noble/post-quantum and pqclean on valid and altered
- * signatures, keys and messages (test/runtime/crypto/key-cache.test.ts).
+ * no locks. The tests check the verdicts against @noble/post-quantum and pqclean on valid and
+ * altered signatures, keys and messages (test/runtime/crypto/native/ml-dsa-87-verify.test.ts,
+ * test/runtime/crypto/backend.test.ts).
  */
 #define NAPI_VERSION 8
 #include <node_api.h>
