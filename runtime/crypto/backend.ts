@@ -13,7 +13,7 @@
  * @module
  */
 import { ml_dsa87 } from '@noble/post-quantum/ml-dsa.js';
-import { CryptoBackendUnavailableError } from './errors';
+import { CryptoBackendUnavailableError, CryptoInvalidInputError } from './errors';
 import { usableAddon } from './native-build';
 
 /** The name of a verification backend. */
@@ -96,8 +96,9 @@ const isNativeFunction = (f: unknown): boolean =>
  * @param keyCache - how many expanded keys the backend keeps, with QFS's verifier (default
  *   `QFS_PQC_KEY_CACHE`, else 256); each backend has its own cache, and a backend lives in one thread
  * @returns the native backend
- * @throws {CryptoBackendUnavailableError} when the module is missing, is not native, fails the
- *   self-test, or `keyCache` is not an integer in [0, 4096]
+ * @throws {CryptoBackendUnavailableError} when the module is missing, is not native, or fails the
+ *   self-test
+ * @throws {CryptoInvalidInputError} when `keyCache` is not an integer in [0, 4096]
  */
 export function createNativeBackend(
   load: NativeModuleLoader = loadNativeModule,
@@ -159,20 +160,21 @@ function pqcleanBackend(loaded: unknown): VerifyBackend {
 
 function checkKeyCache(keys: number): void {
   if (!Number.isSafeInteger(keys) || keys < 0 || keys > KEY_CACHE_MAX) {
-    const reason = `the key cache must be an integer in [0, ${KEY_CACHE_MAX}], got ${String(keys).slice(0, 40)}`;
-    throw new CryptoBackendUnavailableError({ backend: 'native', reason });
+    const reason = `not an integer in [0, ${KEY_CACHE_MAX}]: ${String(keys).slice(0, 40)}`;
+    throw new CryptoInvalidInputError({ field: 'keyCache', reason });
   }
 }
 
 /**
- * Parses a `QFS_PQC_KEY_CACHE` value (unset or empty: the default).
- * @throws {CryptoBackendUnavailableError} for anything but an integer in [0, 4096]
+ * Parses a `QFS_PQC_KEY_CACHE` value (unset or empty: the default). A bad value is a configuration
+ * error, never a reason to fall back to noble quietly.
+ * @throws {CryptoInvalidInputError} for anything but an integer in [0, 4096]
  */
 export function keyCacheFromEnv(value: string | undefined): number {
   if (value === undefined || value === '') return KEY_CACHE_DEFAULT;
   if (!/^\d{1,4}$/.test(value) || Number(value) > KEY_CACHE_MAX) {
-    const reason = `QFS_PQC_KEY_CACHE must be an integer in [0, ${KEY_CACHE_MAX}], got "${value.slice(0, 40)}"`;
-    throw new CryptoBackendUnavailableError({ backend: 'native', reason });
+    const reason = `not an integer in [0, ${KEY_CACHE_MAX}]: "${value.slice(0, 40)}"`;
+    throw new CryptoInvalidInputError({ field: 'QFS_PQC_KEY_CACHE', reason });
   }
   return Number(value);
 }

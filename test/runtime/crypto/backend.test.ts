@@ -16,6 +16,7 @@ import {
   contextMessage,
   createNativeBackend,
   CryptoBackendUnavailableError,
+  CryptoInvalidInputError,
   KEY_CACHE_DEFAULT,
   keyCacheFromEnv,
   nobleBackend,
@@ -293,15 +294,26 @@ describe('keyCacheFromEnv', () => {
     expect(keyCacheFromEnv('0')).to.equal(0);
     expect(keyCacheFromEnv('4096')).to.equal(4096);
   });
-  it('throws CRYPTO_BACKEND_UNAVAILABLE naming the value for anything else', () => {
+  it('throws CRYPTO_INVALID_INPUT naming the value for anything else', () => {
     for (const bad of ['4097', '-1', '1.5', '1e3', ' 8', 'many']) {
-      const err = caught(() => keyCacheFromEnv(bad)) as CryptoBackendUnavailableError;
-      expect(err.code, bad).to.equal(ErrorCode.CRYPTO_BACKEND_UNAVAILABLE);
-      expect(err.message, bad).to.include(`"${bad}"`);
+      const err = caught(() => keyCacheFromEnv(bad)) as CryptoInvalidInputError;
+      expect(err.code, bad).to.equal(ErrorCode.CRYPTO_INVALID_INPUT);
+      expect(err.message, bad).to.include(`"${bad}"`).and.include('QFS_PQC_KEY_CACHE');
     }
   });
-  it('is checked by createNativeBackend too', () => {
-    const err = caught(() => createNativeBackend(undefined, 4097)) as CryptoBackendUnavailableError;
-    expect(err.code).to.equal(ErrorCode.CRYPTO_BACKEND_UNAVAILABLE);
+  it('is a configuration error, not a reason to fall back to noble', () => {
+    const err = caught(() => createNativeBackend(undefined, 4097)) as CryptoInvalidInputError;
+    expect(err.code).to.equal(ErrorCode.CRYPTO_INVALID_INPUT);
+    const saved = process.env.QFS_PQC_KEY_CACHE;
+    process.env.QFS_PQC_KEY_CACHE = 'lots';
+    try {
+      const lines: string[] = [];
+      const selected = caught(() => selectVerifyBackend({ log: (l) => lines.push(l) }));
+      expect((selected as CryptoInvalidInputError).code).to.equal(ErrorCode.CRYPTO_INVALID_INPUT);
+      expect(lines).to.deep.equal([]);
+    } finally {
+      if (saved === undefined) delete process.env.QFS_PQC_KEY_CACHE;
+      else process.env.QFS_PQC_KEY_CACHE = saved;
+    }
   });
 });
