@@ -95,6 +95,18 @@ describe('replayKeyLedger', function () {
     expect(listed).to.have.length(5);
   });
 
+  it('gives one view per state, and a live view follows its source', () => {
+    expect(keyLedgerView(state)).to.equal(keyLedgerView(state));
+    const earlier = replayKeyLedger(entries.slice(0, 2)).state;
+    expect(keyLedgerView(earlier)).to.not.equal(keyLedgerView(state));
+    expect(keyLedgerView(earlier).entryCount).to.equal(2n);
+    let current = earlier;
+    const live = keyLedgerView(() => current);
+    current = state;
+    expect(live.entryCount).to.equal(9n);
+    expect(keyLedgerView(earlier).entryCount).to.equal(2n);
+  });
+
   it('checks capabilities on active keys only', () => {
     const view = keyLedgerView(state);
     expect(view.hasCapability(S2.address, 'sequencer')).to.equal(true);
