@@ -104,6 +104,7 @@ export function createNativeBackend(
   load: NativeModuleLoader = loadNativeModule,
   keyCache: number = keyCacheFromEnv(process.env.QFS_PQC_KEY_CACHE),
 ): VerifyBackend {
+  checkKeyCache(keyCache);
   let loaded: unknown;
   try {
     loaded = load();
@@ -124,7 +125,6 @@ function qfsVerifierBackend(addon: QfsVerifier, keyCache: number): VerifyBackend
     const reason = 'the QFS verifier module is not native code';
     throw new CryptoBackendUnavailableError({ backend: 'native', reason });
   }
-  checkKeyCache(keyCache);
   const cache = addon.createCache(keyCache);
   const build = typeof addon.build === 'string' ? `, ${addon.build}` : '';
   return Object.freeze({

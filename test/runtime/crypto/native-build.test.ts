@@ -14,6 +14,7 @@ import {
   addonPath,
   installedPqclean,
   missingX86_64V3Flags,
+  nativeBuildEnabled,
   readCpuinfo,
   runnableVariants,
   usableAddon,
@@ -85,7 +86,9 @@ describe('crypto/native-build', function () {
     process.env.QFS_NATIVE_BUILD = '0';
     try {
       expect(usableAddon(cpuinfo(X86_64_V3_FLAGS))).to.equal(null);
-      expect(createNativeBackend().implementation).to.match(/^pqclean /);
+      // The native backend is then pqclean's own addon (where pqclean is installed at all).
+      if (installedPqclean() !== null)
+        expect(createNativeBackend().implementation).to.match(/^pqclean /);
     } finally {
       if (saved === undefined) delete process.env.QFS_NATIVE_BUILD;
       else process.env.QFS_NATIVE_BUILD = saved;
@@ -97,7 +100,7 @@ describe('crypto/native-build', function () {
     let built: string[];
     before(function () {
       const pqclean = installedPqclean();
-      if (pqclean === null) this.skip();
+      if (pqclean === null || !nativeBuildEnabled()) this.skip();
       pqcleanDir = pqclean.dir;
       const id = {
         sourceHash: verifierSourceHash(),
