@@ -62,7 +62,7 @@ describe('lowerHexBytes', () => {
     expect(lowerHexBytes(12)).to.equal(null);
     expect(lowerHexBytes('0xab')).to.equal(null);
     for (const at of [0, 1, 4000, 9253]) {
-      for (const digit of ['A', 'F', 'g', ' ', 'é', '\u0000']) {
+      for (const digit of ['A', 'B', 'C', 'D', 'E', 'F', 'g', ' ', 'é', '\u0000']) {
         const bad = `${signatureHex.slice(0, at)}${digit}${signatureHex.slice(at + 1)}`;
         expect(lowerHexBytes(bad, 4627), `${JSON.stringify(digit)} at ${at}`).to.equal(null);
       }
@@ -73,9 +73,12 @@ describe('lowerHexBytes', () => {
     const strings = ['', ...alphabet, ...alphabet.flatMap((a) => alphabet.map((b) => a + b))];
     for (const s of strings) expect(lowerHexBytes(s) !== null, s).to.equal(isHex(s));
   });
-  it('copies the bytes off Buffer’s shared pool', () => {
+  it('copies short results off Buffer’s shared pool; long ones own their memory already', () => {
     const bytes = lowerHexBytes('abcd') as Uint8Array;
     expect(bytes.byteOffset).to.equal(0);
     expect(bytes.buffer.byteLength).to.equal(2);
+    const signature = lowerHexBytes(signatureHex, 4627) as Uint8Array;
+    expect(Buffer.isBuffer(signature)).to.equal(false);
+    expect([signature.byteOffset, signature.buffer.byteLength]).to.deep.equal([0, 4627]);
   });
 });
