@@ -19,16 +19,18 @@ import {
   PQCLEAN_SOURCES,
   readCpuinfo,
   runnableVariants,
+  staleBuilds,
   VARIANT_CFLAGS,
   VERIFIER_SOURCE,
   verifierSourceHash,
+  type BuildId,
   type NativeVariant,
 } from '../runtime/crypto/native-build';
 
 const say = (line: string): void => void process.stdout.write(`qfs native build: ${line}\n`);
 
-/** One build to make: pqclean's folder, the variant and where it goes. */
-type Build = { readonly pqcleanDir: string; readonly variant: NativeVariant; readonly out: string };
+/** One build to make: pqclean's folder, what it is built from and for, and where it goes. */
+type Build = { readonly pqcleanDir: string; readonly id: BuildId; readonly out: string };
 
 /** The builds to make here, or why none can be made. */
 function plan(): Build[] | string {
@@ -38,16 +40,15 @@ function plan(): Build[] | string {
   if (!fs.existsSync(path.join(pqclean.dir, 'build', 'Release', 'node_pqclean.node')))
     return 'not built (pqclean has no native build here, so no compiler either)';
   const sourceHash = verifierSourceHash();
-  return runnableVariants(readCpuinfo()).map((variant) => ({
-    pqcleanDir: pqclean.dir,
-    variant,
-    out: addonPath(pqclean.dir, {
+  return runnableVariants(readCpuinfo()).map((variant) => {
+    const id = {
       sourceHash,
       pqcleanVersion: pqclean.version,
       abi: process.versions.modules,
       variant,
-    }),
-  }));
+    };
+    return { pqcleanDir: pqclean.dir, id, out: addonPath(pqclean.dir, id) };
+  });
 }
 
 /** npm's node-gyp: the one npm gives install scripts, else the one beside npm itself. */
@@ -77,7 +78,7 @@ function stage(build: Build, work: string): string {
   fs.copyFileSync(VERIFIER_SOURCE, path.join(work, path.basename(VERIFIER_SOURCE)));
   for (const dir of PQCLEAN_INCLUDES)
     fs.cpSync(path.join(build.pqcleanDir, dir), path.join(work, dir), { recursive: true });
-  const cflags = VARIANT_CFLAGS[build.variant];
+  const cflags = VARIANT_CFLAGS[build.id.variant];
   const target = {
     target_name: 'ml_dsa_87_verify',
     sources: [path.basename(VERIFIER_SOURCE), ...PQCLEAN_SOURCES],
@@ -126,23 +127,35 @@ function check(addon: string, variant: NativeVariant): void {
 
 /** Builds, checks and installs one variant (atomically: a half-written addon is never loaded). */
 function make(build: Build): void {
-  if (fs.existsSync(build.out)) return say(`up to date (${path.basename(build.out)})`);
+  if (fs.existsSync(build.out)) {
+    removeStale(build);
+    return say(`up to date (${path.basename(build.out)})`);
+  }
   const started = process.hrtime.bigint();
   const work = fs.mkdtempSync(path.join(os.tmpdir(), 'qfs-native-'));
   try {
     const addon = compile(build, work);
-    check(addon, build.variant);
+    check(addon, build.id.variant);
     fs.mkdirSync(path.dirname(build.out), { recursive: true });
     fs.copyFileSync(addon, `${build.out}.tmp`);
     fs.renameSync(`${build.out}.tmp`, build.out);
+    removeStale(build);
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;
     say(`built ${path.basename(build.out)} in ${seconds.toFixed(0)} s`);
   } catch (err) {
     const reason = err instanceof Error ? err.message : String(err);
-    say(`${build.variant} not built (${reason})`);
+    say(`${build.id.variant} not built (${reason})`);
   } finally {
     fs.rmSync(work, { recursive: true, force: true });
   }
+}
+
+/** Deletes the builds this one replaces (native-build.ts `staleBuilds`). */
+function removeStale(build: Build): void {
+  const dir = path.dirname(build.out);
+  const stale = staleBuilds(fs.readdirSync(dir), path.basename(build.out), build.id);
+  for (const file of stale) fs.rmSync(path.join(dir, file), { force: true });
+  if (stale.length > 0) say(`removed ${stale.join(', ')}`);
 }
 
 try {

@@ -99,6 +99,26 @@ export function addonPath(pqcleanDir: string, id: BuildId): string {
   return path.join(pqcleanDir, '..', '.qfs-native', name);
 }
 
+/**
+ * The files in the builds' folder that a new build replaces: builds of the verifier for the same
+ * Node ABI and variant from another source or pqclean version, and the whole-pqclean x86-64-v3
+ * builds an earlier version of QFS made there (`pqclean-<version>-node-abi<abi>-x86-64-v3.node`).
+ * Builds for other ABIs stay: another Node may share the folder.
+ * @param files - the folder's file names
+ * @param current - the build just made (a file name)
+ * @param id - what it was built from and for
+ */
+export function staleBuilds(files: readonly string[], current: string, id: BuildId): string[] {
+  const ours = `-node-abi${id.abi}-${id.variant}.node`;
+  const legacy = `-node-abi${id.abi}-x86-64-v3.node`;
+  return files.filter(
+    (file) =>
+      file !== current &&
+      ((file.startsWith('ml-dsa-87-verify-') && file.endsWith(ours)) ||
+        (file.startsWith('pqclean-') && file.endsWith(legacy))),
+  );
+}
+
 /** The installed `pqclean` package's folder and version, or null when it is not installed. */
 export function installedPqclean(): { dir: string; version: string } | null {
   try {

@@ -17,6 +17,7 @@ import {
   nativeBuildEnabled,
   readCpuinfo,
   runnableVariants,
+  staleBuilds,
   usableAddon,
   verifierSourceHash,
   X86_64_V3_FLAGS,
@@ -64,6 +65,31 @@ describe('crypto/native-build', function () {
     expect(addonPath('/x/node_modules/pqclean', { ...id, variant: 'portable' })).to.equal(
       '/x/node_modules/.qfs-native/ml-dsa-87-verify-abc-pqclean0.8.1-node-abi115-portable.node',
     );
+  });
+
+  it('replaces older builds of the same ABI and variant, and the old whole-pqclean build', () => {
+    const id = {
+      sourceHash: 'new',
+      pqcleanVersion: '0.8.1',
+      abi: '115',
+      variant: 'x86-64-v3',
+    } as const;
+    const current = 'ml-dsa-87-verify-new-pqclean0.8.1-node-abi115-x86-64-v3.node';
+    const files = [
+      current,
+      'ml-dsa-87-verify-old-pqclean0.8.1-node-abi115-x86-64-v3.node',
+      'ml-dsa-87-verify-new-pqclean0.8.0-node-abi115-x86-64-v3.node',
+      'ml-dsa-87-verify-old-pqclean0.8.1-node-abi115-portable.node',
+      'ml-dsa-87-verify-old-pqclean0.8.1-node-abi127-x86-64-v3.node',
+      'pqclean-0.8.1-node-abi115-x86-64-v3.node',
+      'pqclean-0.8.1-node-abi127-x86-64-v3.node',
+      'notes.txt',
+    ];
+    expect(staleBuilds(files, current, id)).to.deep.equal([
+      'ml-dsa-87-verify-old-pqclean0.8.1-node-abi115-x86-64-v3.node',
+      'ml-dsa-87-verify-new-pqclean0.8.0-node-abi115-x86-64-v3.node',
+      'pqclean-0.8.1-node-abi115-x86-64-v3.node',
+    ]);
   });
 
   it('names an edited source differently, so a stale build is never loaded', () => {
