@@ -7,10 +7,10 @@
  * one JSON object: {mode, backend, workers, txs, tps, p50ms, p99ms, cpuCores, rssMb,
  * verifyCeilingTps, ratio, backlogAtLoadEnd, …}. tps is the commit rate while the load lasts
  * (bench/steady-rate.ts); backlogAtLoadEnd how many acknowledged transactions were still waiting
- * for their bundle when the last input was answered. verifyCeilingTps is the raw ML-DSA-87 verification rate of this machine
- * measured just before that configuration (the worker pool at full width), so `ratio` says how
- * close the node comes to the hardware's ceiling at the time. Then `qfs replay` speed on the last
- * ledger.
+ * for their bundle when the last input was answered. verifyCeilingTps is the raw ML-DSA-87
+ * verification rate of this machine measured just before that configuration (the worker pool at
+ * full width), so `ratio` says how close the node comes to the hardware's ceiling at the time. Then
+ * `qfs replay` speed on the last ledger.
  *
  * Options: --txs N (default 20000; noble runs use at most --noble-txs, default 3000),
  * --accounts M (default 60), --modes inproc,http,http-batch, --backends native,noble, --workers 1,2.

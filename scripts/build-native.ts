@@ -13,16 +13,15 @@ import os from 'node:os';
 import path from 'node:path';
 import {
   addonPath,
+  buildIds,
   installedPqclean,
   nativeBuildEnabled,
   PQCLEAN_INCLUDES,
   PQCLEAN_SOURCES,
   readCpuinfo,
-  runnableVariants,
   staleBuilds,
   VARIANT_CFLAGS,
   VERIFIER_SOURCE,
-  verifierSourceHash,
   type BuildId,
   type NativeVariant,
 } from '../runtime/crypto/native-build';
@@ -39,16 +38,11 @@ function plan(): Build[] | string {
   if (pqclean === null) return 'not built (pqclean is not installed)';
   if (!fs.existsSync(path.join(pqclean.dir, 'build', 'Release', 'node_pqclean.node')))
     return 'not built (pqclean has no native build here, so no compiler either)';
-  const sourceHash = verifierSourceHash();
-  return runnableVariants(readCpuinfo()).map((variant) => {
-    const id = {
-      sourceHash,
-      pqcleanVersion: pqclean.version,
-      abi: process.versions.modules,
-      variant,
-    };
-    return { pqcleanDir: pqclean.dir, id, out: addonPath(pqclean.dir, id) };
-  });
+  return buildIds(pqclean.version, readCpuinfo()).map((id) => ({
+    pqcleanDir: pqclean.dir,
+    id,
+    out: addonPath(pqclean.dir, id),
+  }));
 }
 
 /** npm's node-gyp: the one npm gives install scripts, else the one beside npm itself. */

@@ -145,6 +145,18 @@ export function nativeBuildEnabled(): boolean {
 }
 
 /**
+ * What this machine builds and loads for a pqclean version: one id per variant it can run, best
+ * first, all from the verifier's current source and for this Node's ABI.
+ * @param pqcleanVersion - the installed pqclean's version
+ * @param cpuinfo - /proc/cpuinfo's text
+ */
+export function buildIds(pqcleanVersion: string, cpuinfo: string): BuildId[] {
+  const sourceHash = verifierSourceHash();
+  const abi = process.versions.modules;
+  return runnableVariants(cpuinfo).map((variant) => ({ sourceHash, pqcleanVersion, abi, variant }));
+}
+
+/**
  * The best built variant this CPU can run, or null: none is built, pqclean is not installed, or
  * QFS_NATIVE_BUILD=0 (then the native backend is pqclean's own addon).
  */
@@ -154,11 +166,9 @@ export function usableAddon(
   if (!nativeBuildEnabled()) return null;
   const pqclean = installedPqclean();
   if (pqclean === null) return null;
-  const sourceHash = verifierSourceHash();
-  for (const variant of runnableVariants(cpuinfo)) {
-    const id = { sourceHash, pqcleanVersion: pqclean.version, abi: process.versions.modules };
-    const file = addonPath(pqclean.dir, { ...id, variant });
-    if (fs.existsSync(file)) return { file, variant };
+  for (const id of buildIds(pqclean.version, cpuinfo)) {
+    const file = addonPath(pqclean.dir, id);
+    if (fs.existsSync(file)) return { file, variant: id.variant };
   }
   return null;
 }

@@ -50,6 +50,7 @@ typedef struct {
 typedef struct {
   slot *slots;
   uint32_t capacity;
+  expanded_key *scratch; /* capacity 0: where each key is expanded, allocated on first use */
   uint64_t clock;
   uint64_t hits;
   uint64_t misses;
@@ -87,15 +88,16 @@ static slot *victim(key_cache *cache) {
 }
 
 /*
- * The expanded key for pk: from the cache, or expanded into `scratch` (capacity 0) or into the
- * least recently used slot. NULL only when memory runs out.
+ * The expanded key for pk: from the cache, or expanded into the least recently used slot (or, with
+ * capacity 0, into the cache's scratch entry). NULL only when memory runs out.
  */
-static const expanded_key *lookup(key_cache *cache, const uint8_t pk[PK_BYTES],
-                                  expanded_key *scratch) {
+static const expanded_key *lookup(key_cache *cache, const uint8_t pk[PK_BYTES]) {
   if (cache->capacity == 0) {
+    if (cache->scratch == NULL && (cache->scratch = malloc(sizeof(expanded_key))) == NULL)
+      return NULL;
     cache->misses++;
-    expand_key(scratch, pk);
-    return scratch;
+    expand_key(cache->scratch, pk);
+    return cache->scratch;
   }
   slot *s = find(cache, pk);
   if (s != NULL) {
@@ -165,6 +167,7 @@ static void finalize_cache(napi_env env, void *data, void *hint) {
   key_cache *cache = data;
   for (uint32_t i = 0; i < cache->capacity; i++) free(cache->slots[i].key);
   free(cache->slots);
+  free(cache->scratch);
   free(cache);
 }
 
@@ -243,12 +246,9 @@ static napi_value js_verify(napi_env env, napi_callback_info info) {
 
   int ok = 0;
   if (sig_len == SIG_BYTES) {
-    expanded_key *scratch = cache->capacity == 0 ? malloc(sizeof(expanded_key)) : NULL;
-    const expanded_key *key =
-        cache->capacity == 0 && scratch == NULL ? NULL : lookup(cache, pk, scratch);
+    const expanded_key *key = lookup(cache, pk);
     if (key == NULL) return throw_error(env, "ERR_QFS_NATIVE_MEMORY", "out of memory");
     ok = verify(key, m, m_len, sig);
-    free(scratch);
   }
   napi_get_boolean(env, ok, &result);
   return result;

@@ -12,6 +12,7 @@ import {
 } from '../../../runtime/crypto';
 import {
   addonPath,
+  buildIds,
   installedPqclean,
   missingX86_64V3Flags,
   nativeBuildEnabled,
@@ -128,13 +129,8 @@ describe('crypto/native-build', function () {
       const pqclean = installedPqclean();
       if (pqclean === null || !nativeBuildEnabled()) this.skip();
       pqcleanDir = pqclean.dir;
-      const id = {
-        sourceHash: verifierSourceHash(),
-        pqcleanVersion: pqclean.version,
-        abi: process.versions.modules,
-      };
-      built = runnableVariants(readCpuinfo())
-        .map((variant) => addonPath(pqclean.dir, { ...id, variant }))
+      built = buildIds(pqclean.version, readCpuinfo())
+        .map((id) => addonPath(pqclean.dir, id))
         .filter((file) => fs.existsSync(file));
       if (built.length === 0) this.skip();
     });
