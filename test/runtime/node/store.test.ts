@@ -1,8 +1,9 @@
 /*
  * NodeStore schema
- * ├── a new store is at the latest version: transaction status rows apart from their bytes
+ * ├── a new store is at the latest version: transaction status rows apart from their bytes, in
+ * │   16 KiB pages
  * ├── a version-1 store (bytes inside the status rows) migrates to version 2 keeping every
- * │   pending and committed transaction's exact wire form and status
+ * │   pending and committed transaction's exact wire form and status, and its page size
  * ├── an acknowledgement writes status and bytes together; sending an expired transaction again
  * │   keeps the bytes first stored
  * └── a store written by a newer version is refused (NODE_STORE)
@@ -11,7 +12,7 @@ import Database from 'better-sqlite3';
 import { expect } from 'chai';
 import path from 'node:path';
 import { isCodedError } from '../../../runtime/errors';
-import { NodeStore, type AckRow } from '../../../runtime/node/store';
+import { NodeStore, STORE_PAGE_BYTES, type AckRow } from '../../../runtime/node/store';
 import { MIGRATIONS } from '../../../runtime/node/store-schema';
 import { tempDir } from '../../support/node';
 
@@ -39,6 +40,15 @@ function columns(file: string, table: string): string[] {
   }
 }
 
+function pageBytes(file: string): number {
+  const db = new Database(file, { readonly: true });
+  try {
+    return db.pragma('page_size', { simple: true }) as number;
+  } finally {
+    db.close();
+  }
+}
+
 describe('NodeStore schema', () => {
   it('opens a new store at the latest version, status rows apart from transaction bytes', () => {
     const file = path.join(tempDir(), 'qfs.db');
@@ -51,6 +61,7 @@ describe('NodeStore schema', () => {
     expect(columns(file, 'txs')).not.to.include.members(['unsigned']);
     expect(columns(file, 'txs')).not.to.include.members(['signature']);
     expect(columns(file, 'tx_bytes')).to.deep.equal(['tx_hash', 'unsigned', 'signature']);
+    expect(pageBytes(file)).to.equal(STORE_PAGE_BYTES).and.equal(16384);
   });
 
   it('migrates a version-1 store, keeping each transaction’s wire form and status', () => {
@@ -84,6 +95,7 @@ describe('NodeStore schema', () => {
       store.close();
     }
     expect(columns(file, 'txs')).not.to.include('unsigned');
+    expect(pageBytes(file)).to.equal(4096); // an existing file keeps its pages
   });
 
   it('writes status and bytes together, and keeps the first bytes of a transaction sent again', () => {
