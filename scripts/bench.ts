@@ -15,7 +15,9 @@
  * Options: --txs N (default 20000; noble runs use at most --noble-txs, default 3000),
  * --accounts M (default 60), --modes inproc,http,http-batch, --backends native,noble, --workers 1,2.
  * The node runs with its default bundle and acknowledgement limits (DEFAULT_LIMITS: a bundle
- * closes at 1,000 transactions or 250 ms).
+ * closes at 1,000 transactions or 250 ms). On a machine with fewer than four vCPUs the benchmark
+ * runs itself again with `--v8-pool-size` set to the vCPUs, as the README recommends for the node,
+ * unless the command line or NODE_OPTIONS sets a pool size; the first line prints the size used.
  */
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
@@ -47,6 +49,7 @@ import { Sequencer } from '../runtime/node/sequencer';
 import { NodeStore } from '../runtime/node/store';
 import { benchSequencerKey, loadWorkload, type Workload } from './bench/workload';
 import { steadyRate, type BundleMark } from './bench/steady-rate';
+import { NODE_DEFAULT_V8_POOL_SIZE, recommendedV8PoolSize, v8PoolSizeFlag } from './bench/v8-pool';
 
 type Args = {
   json: boolean;
@@ -311,7 +314,35 @@ async function waitUntil(done: () => boolean, timeoutMs: number): Promise<void> 
   }
 }
 
+/**
+ * Runs this benchmark again in a child node with one V8 helper thread per vCPU, as the README tells
+ * operators of a machine with fewer than four to run the node (bench/v8-pool.ts), unless a pool size
+ * is already set (command line or NODE_OPTIONS). Returns true when the child does the work.
+ */
+function rerunWithPoolSize(): boolean {
+  const wanted = recommendedV8PoolSize(os.availableParallelism());
+  const set = v8PoolSizeFlag(process.execArgv, process.env.NODE_OPTIONS);
+  if (set !== null || wanted >= NODE_DEFAULT_V8_POOL_SIZE) return false;
+  const child = spawn(
+    process.execPath,
+    [
+      `--v8-pool-size=${wanted}`,
+      '-r',
+      require.resolve('ts-node/register/transpile-only'),
+      __filename,
+      ...process.argv.slice(2),
+    ],
+    { stdio: 'inherit' },
+  );
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => child.kill(signal));
+  child.once('exit', (code, signal) => {
+    process.exitCode = code ?? 128 + (signal === null ? 0 : os.constants.signals[signal]);
+  });
+  return true;
+}
+
 async function main(): Promise<void> {
+  if (rerunWithPoolSize()) return;
   const args = parseArgs(process.argv.slice(2));
   const workload = await loadWorkload(args.txs, args.accounts, log);
   const file = path.join(
@@ -335,6 +366,8 @@ async function main(): Promise<void> {
       cores: os.availableParallelism(),
       memGb: Math.round(os.totalmem() / 2 ** 30),
       node: process.version,
+      v8PoolSize:
+        v8PoolSizeFlag(process.execArgv, process.env.NODE_OPTIONS) ?? NODE_DEFAULT_V8_POOL_SIZE,
     },
   });
   let last: RunResult | null = null;
