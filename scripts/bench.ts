@@ -317,11 +317,11 @@ async function waitUntil(done: () => boolean, timeoutMs: number): Promise<void> 
 /**
  * Runs this benchmark again in a child node with one V8 helper thread per vCPU, as the README tells
  * operators of a machine with fewer than four to run the node (bench/v8-pool.ts), unless a pool size
- * is already set (command line or NODE_OPTIONS). Returns true when the child does the work.
+ * is already set (`set`: from the command line or NODE_OPTIONS). Returns true when the child does
+ * the work.
  */
-function rerunWithPoolSize(): boolean {
+function rerunWithPoolSize(set: number | null): boolean {
   const wanted = recommendedV8PoolSize(os.availableParallelism());
-  const set = v8PoolSizeFlag(process.execArgv, process.env.NODE_OPTIONS);
   if (set !== null || wanted >= NODE_DEFAULT_V8_POOL_SIZE) return false;
   const child = spawn(
     process.execPath,
@@ -342,7 +342,8 @@ function rerunWithPoolSize(): boolean {
 }
 
 async function main(): Promise<void> {
-  if (rerunWithPoolSize()) return;
+  const poolSizeSet = v8PoolSizeFlag(process.execArgv, process.env.NODE_OPTIONS);
+  if (rerunWithPoolSize(poolSizeSet)) return;
   const args = parseArgs(process.argv.slice(2));
   const workload = await loadWorkload(args.txs, args.accounts, log);
   const file = path.join(
@@ -366,8 +367,7 @@ async function main(): Promise<void> {
       cores: os.availableParallelism(),
       memGb: Math.round(os.totalmem() / 2 ** 30),
       node: process.version,
-      v8PoolSize:
-        v8PoolSizeFlag(process.execArgv, process.env.NODE_OPTIONS) ?? NODE_DEFAULT_V8_POOL_SIZE,
+      v8PoolSize: poolSizeSet ?? NODE_DEFAULT_V8_POOL_SIZE,
     },
   });
   let last: RunResult | null = null;

@@ -30,14 +30,12 @@ export function steadyRate(
   count: number,
   loadEndMs: number,
 ): SteadyRate {
-  const atLoadEnd = bundles.filter((b) => b.atMs <= loadEndMs).at(-1)?.committed ?? 0;
-  const backlogAtLoadEnd = count - atLoadEnd;
-  const from = bundles.find((b) => b.committed >= count * 0.1);
-  const last = bundles.findIndex((b) => b.committed >= count * 0.9);
-  const to = bundles
-    .slice(0, last === -1 ? bundles.length : last + 1)
-    .filter((b) => b.atMs <= loadEndMs)
-    .at(-1);
+  // Commits are in time order, so the ones made while the load lasted are a prefix.
+  const underLoad = bundles.filter((b) => b.atMs <= loadEndMs);
+  const backlogAtLoadEnd = count - (underLoad.at(-1)?.committed ?? 0);
+  const from = underLoad.find((b) => b.committed >= count * 0.1);
+  const ninety = underLoad.findIndex((b) => b.committed >= count * 0.9);
+  const to = underLoad[ninety === -1 ? underLoad.length - 1 : ninety];
   if (from === undefined || to === undefined || to.atMs <= from.atMs)
     return { tps: 0, backlogAtLoadEnd };
   const tps = Math.round((to.committed - from.committed) / ((to.atMs - from.atMs) / 1000));

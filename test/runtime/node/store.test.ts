@@ -31,23 +31,23 @@ function ack(txHash: string, seq: number, unsigned: string, signature: number[])
   };
 }
 
-function columns(file: string, table: string): string[] {
+/** Reads a store file with a connection of its own, closed afterwards. */
+function readDb<T>(file: string, read: (db: Database.Database) => T): T {
   const db = new Database(file, { readonly: true });
   try {
-    return (db.pragma(`table_info(${table})`) as { name: string }[]).map((c) => c.name);
+    return read(db);
   } finally {
     db.close();
   }
 }
 
-function pageBytes(file: string): number {
-  const db = new Database(file, { readonly: true });
-  try {
-    return db.pragma('page_size', { simple: true }) as number;
-  } finally {
-    db.close();
-  }
-}
+const columns = (file: string, table: string): string[] =>
+  readDb(file, (db) =>
+    (db.pragma(`table_info(${table})`) as { name: string }[]).map((c) => c.name),
+  );
+
+const pageBytes = (file: string): number =>
+  readDb(file, (db) => db.pragma('page_size', { simple: true }) as number);
 
 describe('NodeStore schema', () => {
   it('opens a new store at the latest version, status rows apart from transaction bytes', () => {
