@@ -1,7 +1,8 @@
 /**
  * `npm run bench:pqc`: ML-DSA-87 throughput on this machine, as JSON lines.
- * - sign/s (noble, deterministic) and verify/s for each backend (noble; native if present, with its
- *   cache of expanded keys and without it: the sample is 32 signatures under one key)
+ * - sign/s for each signer (deterministic: noble; QFS's native addon if built) and verify/s for
+ *   each backend (noble; native if present, with its cache of expanded keys and without it: the
+ *   sample is 32 signatures under one key)
  * - verify/s through the worker-thread VerifyPool at 1..N threads (N = cores) for each backend
  * Each figure runs for about `--ms` milliseconds (default 1500) after a 2 s warm-up (3.5 s for
  * pools); the default run takes about 45 s on 2 cores. Works without the native build (prints a note and skips
@@ -16,6 +17,8 @@ import {
   createNativeBackend,
   generateKeyPair,
   nobleBackend,
+  nobleSigner,
+  selectSignBackend,
   selectVerifyBackend,
   sign,
   SignatureContext,
@@ -94,14 +97,18 @@ async function main(): Promise<void> {
     context,
   }));
 
-  let i = 0;
-  emit({
-    op: 'sign',
-    backend: 'noble',
-    ...(await rate(1, () =>
-      sign(key.secretKey, messages[i++ % SAMPLE_COUNT] as Uint8Array, context),
-    )),
-  });
+  const nativeSigner = selectSignBackend('native');
+  for (const signer of nativeSigner === nobleSigner ? [nobleSigner] : [nobleSigner, nativeSigner]) {
+    let i = 0;
+    emit({
+      op: 'sign',
+      backend: signer.name,
+      via: signer.implementation,
+      ...(await rate(1, () =>
+        signer.sign(key.secretKey, framed[i++ % SAMPLE_COUNT] as Uint8Array),
+      )),
+    });
+  }
 
   const notes: string[] = [];
   const native = selectVerifyBackend({ log: (line) => notes.push(line) });
@@ -111,7 +118,10 @@ async function main(): Promise<void> {
     emit({ note: `native backend unavailable, native figures skipped (${notes.join('; ')})` });
 
   // The native backend once more with its key cache off: every verification expands the key.
-  const uncached = native.name === 'native' ? [createNativeBackend(undefined, 0)] : [];
+  // (pqclean's own addon, with QFS_NATIVE_BUILD=0, has no cache: that line would repeat the first.)
+  const uncached = native.implementation.startsWith('QFS verifier')
+    ? [createNativeBackend(undefined, 0)]
+    : [];
   for (const backend of [...backends, ...uncached]) {
     let j = 0;
     const verifyOne = () => {

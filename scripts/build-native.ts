@@ -1,8 +1,8 @@
 /**
- * `postinstall` (also `npm run build:native`): compiles QFS's ML-DSA-87 verifier
- * (runtime/crypto/native-build.ts says what and why) for each variant this machine runs, and checks
- * each build in a child process before the node may load it. Never fails the install: on any
- * obstacle it prints one line and the native backend is pqclean's own addon. Skipped with
+ * `postinstall` (also `npm run build:native`): compiles QFS's ML-DSA-87 addon, verification and
+ * signing (runtime/crypto/native-build.ts says what and why), for each variant this machine runs,
+ * and checks each build in a child process before the node may load it. Never fails the install: on
+ * any obstacle it prints one line and the native backend is pqclean's own addon. Skipped with
  * QFS_NATIVE_BUILD=0; a variant already built from the same source, pqclean and Node ABI is kept.
  * About 5 s per variant on two cores.
  * @module
@@ -21,7 +21,7 @@ import {
   readCpuinfo,
   staleBuilds,
   VARIANT_CFLAGS,
-  VERIFIER_SOURCE,
+  NATIVE_SOURCE,
   type BuildId,
   type NativeVariant,
 } from '../runtime/crypto/native-build';
@@ -66,16 +66,16 @@ function nodeDir(): string | null {
 
 /**
  * Copies the sources into `work` and returns the gyp file of one variant. gyp's make generator
- * wants sources below the gyp file, so PQClean's folders are copied beside the verifier's source.
+ * wants sources below the gyp file, so PQClean's folders are copied beside the addon's source.
  */
 function stage(build: Build, work: string): string {
-  fs.copyFileSync(VERIFIER_SOURCE, path.join(work, path.basename(VERIFIER_SOURCE)));
+  fs.copyFileSync(NATIVE_SOURCE, path.join(work, path.basename(NATIVE_SOURCE)));
   for (const dir of PQCLEAN_INCLUDES)
     fs.cpSync(path.join(build.pqcleanDir, dir), path.join(work, dir), { recursive: true });
   const cflags = VARIANT_CFLAGS[build.id.variant];
   const target = {
-    target_name: 'ml_dsa_87_verify',
-    sources: [path.basename(VERIFIER_SOURCE), ...PQCLEAN_SOURCES],
+    target_name: 'qfs_ml_dsa_87',
+    sources: [path.basename(NATIVE_SOURCE), ...PQCLEAN_SOURCES],
     include_dirs: [...PQCLEAN_INCLUDES],
     cflags: [...cflags],
     'cflags!': ['-O2', '-O1', '-O0'],
@@ -97,17 +97,19 @@ function compile(build: Build, work: string): string {
   );
   if (result.status !== 0)
     throw new Error(`node-gyp failed: ${`${result.stdout}${result.stderr}`.slice(-2000)}`);
-  return path.join(work, 'build', 'Release', 'ml_dsa_87_verify.node');
+  return path.join(work, 'build', 'Release', 'qfs_ml_dsa_87.node');
 }
 
-/** Loads the addon in a child process and runs the backend's known-answer self-test on it. */
+/** Loads the addon in a child process and runs the verifier's and the signer's known-answer tests on it. */
 function check(addon: string, variant: NativeVariant): void {
   const backend = path.join(__dirname, '..', 'runtime', 'crypto', 'backend');
+  const signer = path.join(__dirname, '..', 'runtime', 'crypto', 'sign-backend');
   const script =
     `const { createNativeBackend } = require(${JSON.stringify(backend)});` +
     `const m = { ...require(${JSON.stringify(addon)}), build: ${JSON.stringify(variant)} };` +
     `const b = createNativeBackend(() => m);` +
-    `if (!b.implementation.includes('QFS verifier')) process.exit(3);`;
+    `if (!b.implementation.includes('QFS verifier')) process.exit(3);` +
+    `require(${JSON.stringify(signer)}).createNativeSigner(() => m);`;
   const result = spawnSync(
     process.execPath,
     ['-r', 'ts-node/register/transpile-only', '-e', script],

@@ -1,7 +1,7 @@
 /**
- * runtime/crypto: ML-DSA-87 keys, deterministic signing, verification backends (noble, native
- * pqclean), the worker-thread verification pool, signature contexts and the encrypted keystore.
- * DESIGN.md §4 Post-quantum cryptography.
+ * runtime/crypto: ML-DSA-87 keys, deterministic signing (noble, QFS's native addon), verification
+ * backends (noble, native), the worker-thread verification pool, signature contexts and the
+ * encrypted keystore. DESIGN.md §4 Post-quantum cryptography.
  * @module
  */
 export { SignatureContext, isSignatureContext } from './contexts';
@@ -65,3 +65,11 @@ export {
   KeystoreNoPassphraseError,
 } from './errors';
 export { SignPool } from './sign-pool';
+export {
+  nobleSigner,
+  createNativeSigner,
+  selectSignBackend,
+  getSignBackend,
+  setSignBackend,
+  type SignBackend,
+} from './sign-backend';

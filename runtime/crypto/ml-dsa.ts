@@ -13,9 +13,10 @@
  * bytes to check, with the same domain separation (D is prefix-free: its length byte fixes where
  * ctx ends). See docs/decisions.md.
  *
- * Signing always uses `@noble/post-quantum` with `extraEntropy: false` (deterministic: the same
- * key and message give the same signature bytes, so a replay reproduces the ledger byte for
- * byte). Verification uses the backend selected at start-up (backend.ts).
+ * Signing is deterministic (FIPS 204's rnd = {0}^32: the same key and message give the same
+ * signature bytes, so a replay reproduces the ledger byte for byte), by QFS's native addon when it
+ * is built and signs a known answer exactly as `@noble/post-quantum` does, else by noble
+ * (sign-backend.ts). Verification uses the backend selected at start-up (backend.ts).
  * @module
  */
 import { ml_dsa87 } from '@noble/post-quantum/ml-dsa.js';
@@ -23,6 +24,7 @@ import { addressFromPublicKey, hexToBytes } from '../codec';
 import { getVerifyBackend } from './backend';
 import { isSignatureContext, type SignatureContext } from './contexts';
 import { CryptoInvalidInputError } from './errors';
+import { getSignBackend } from './sign-backend';
 
 /** ML-DSA-87 sizes in bytes. */
 export const ML_DSA_87 = Object.freeze({
@@ -73,7 +75,7 @@ export function sign(
 ): Uint8Array {
   checkBytes('secretKey', secretKey, ML_DSA_87.secretKeyBytes);
   checkBytes('message', message);
-  return ml_dsa87.sign(contextMessage(context, message), secretKey, { extraEntropy: false });
+  return getSignBackend().sign(secretKey, contextMessage(context, message));
 }
 
 /**

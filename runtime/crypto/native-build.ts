@@ -1,23 +1,24 @@
 /**
- * QFS's own native ML-DSA-87 verifier (native/ml-dsa-87-verify.c): PQClean's ml-dsa-87 code from
- * the `pqclean` package, with a cache of expanded public keys per backend (so per verification
- * thread). A known key's signature is then checked without re-deriving the 56 polynomials of its
- * matrix, which are most of a verification's hashing: ~2.5× faster here than pqclean's addon (which
- * re-expands every time).
+ * QFS's own native ML-DSA-87 addon (native/ml-dsa-87.c): PQClean's ml-dsa-87 code from the
+ * `pqclean` package, with a cache of expanded public keys per backend (so per verification thread)
+ * and deterministic signing. A known key's signature is then checked without re-deriving the 56
+ * polynomials of its matrix, which are most of a verification's hashing: ~2.5× faster here than
+ * pqclean's addon (which re-expands every time). Signing is 10–13× faster than noble's, with the same
+ * bytes (sign-backend.ts).
  *
  * `npm ci` compiles it (scripts/build-native.ts) in up to two variants: `portable` (the compiler's
  * default target) everywhere, and `x86-64-v3` (AVX2, BMI2, FMA; ~13 % faster) where the CPU has
  * every x86-64-v3 extension. The loader takes the x86-64-v3 one only on such a CPU, since an
  * instruction the CPU lacks kills the process (SIGILL) rather than throwing. When neither is built,
  * the native backend is pqclean's own addon. QFS_NATIVE_BUILD=0 skips both, at install and at run
- * time. Tests: test/runtime/crypto/native-build.test.ts, native/ml-dsa-87-verify.test.ts.
+ * time. Tests: test/runtime/crypto/native-build.test.ts, native/ml-dsa-87.test.ts.
  * @module
  */
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 
-/** A compiled variant of the verifier. */
+/** A compiled variant of the addon. */
 export type NativeVariant = 'x86-64-v3' | 'portable';
 
 /**
@@ -29,12 +30,12 @@ export const VARIANT_CFLAGS: Readonly<Record<NativeVariant, readonly string[]>> 
   portable: Object.freeze(['-O3']),
 });
 
-/** The verifier's C source. */
-export const VERIFIER_SOURCE = path.join(__dirname, 'native', 'ml-dsa-87-verify.c');
+/** The addon's C source. */
+export const NATIVE_SOURCE = path.join(__dirname, 'native', 'ml-dsa-87.c');
 
-/** PQClean's files the verifier is compiled with, relative to the `pqclean` package. */
+/** PQClean's files the addon is compiled with, relative to the `pqclean` package. */
 export const PQCLEAN_SOURCES: readonly string[] = Object.freeze([
-  ...['packing', 'poly', 'polyvec', 'ntt', 'reduce', 'rounding', 'symmetric-shake'].map(
+  ...['sign', 'packing', 'poly', 'polyvec', 'ntt', 'reduce', 'rounding', 'symmetric-shake'].map(
     (name) => `deps/PQClean/crypto_sign/ml-dsa-87/clean/${name}.c`,
   ),
   'deps/PQClean/common/fips202.c',
@@ -75,12 +76,12 @@ export function runnableVariants(cpuinfo: string, arch: string = process.arch): 
   return v3 ? ['x86-64-v3', 'portable'] : ['portable'];
 }
 
-/** The first 12 hex digits of SHA-256 over the verifier's source: a changed source is rebuilt. */
-export function verifierSourceHash(source: string = VERIFIER_SOURCE): string {
+/** The first 12 hex digits of SHA-256 over the addon's source: a changed source is rebuilt. */
+export function nativeSourceHash(source: string = NATIVE_SOURCE): string {
   return createHash('sha256').update(fs.readFileSync(source)).digest('hex').slice(0, 12);
 }
 
-/** What names a build: the verifier's source, pqclean's version, the Node ABI and the variant. */
+/** What names a build: the addon's source, pqclean's version, the Node ABI and the variant. */
 export type BuildId = {
   readonly sourceHash: string;
   readonly pqcleanVersion: string;
@@ -95,15 +96,16 @@ export type BuildId = {
  * @param id - what the build was compiled from and for
  */
 export function addonPath(pqcleanDir: string, id: BuildId): string {
-  const name = `ml-dsa-87-verify-${id.sourceHash}-pqclean${id.pqcleanVersion}-node-abi${id.abi}-${id.variant}.node`;
+  const name = `qfs-ml-dsa-87-${id.sourceHash}-pqclean${id.pqcleanVersion}-node-abi${id.abi}-${id.variant}.node`;
   return path.join(pqcleanDir, '..', '.qfs-native', name);
 }
 
 /**
- * The files in the builds' folder that a new build replaces: builds of the verifier for the same
- * Node ABI and variant from another source or pqclean version, and the whole-pqclean x86-64-v3
- * builds an earlier version of QFS made there (`pqclean-<version>-node-abi<abi>-x86-64-v3.node`).
- * Builds for other ABIs stay: another Node may share the folder.
+ * The files in the builds' folder that a new build replaces: builds of the addon for the same
+ * Node ABI and variant from another source or pqclean version, including those made before it
+ * also signed (`ml-dsa-87-verify-…`), and the whole-pqclean x86-64-v3 builds an earlier version of
+ * QFS made there (`pqclean-<version>-node-abi<abi>-x86-64-v3.node`). Builds for other ABIs stay:
+ * another Node may share the folder.
  * @param files - the folder's file names
  * @param current - the build just made (a file name)
  * @param id - what it was built from and for
@@ -114,7 +116,8 @@ export function staleBuilds(files: readonly string[], current: string, id: Build
   return files.filter(
     (file) =>
       file !== current &&
-      ((file.startsWith('ml-dsa-87-verify-') && file.endsWith(ours)) ||
+      (((file.startsWith('qfs-ml-dsa-87-') || file.startsWith('ml-dsa-87-verify-')) &&
+        file.endsWith(ours)) ||
         (file.startsWith('pqclean-') && file.endsWith(legacy))),
   );
 }
@@ -139,19 +142,19 @@ export function readCpuinfo(): string {
   }
 }
 
-/** True unless the environment opts out of QFS's verifier (QFS_NATIVE_BUILD=0). */
+/** True unless the environment opts out of QFS's addon (QFS_NATIVE_BUILD=0). */
 export function nativeBuildEnabled(): boolean {
   return process.env.QFS_NATIVE_BUILD !== '0';
 }
 
 /**
  * What this machine builds and loads for a pqclean version: one id per variant it can run, best
- * first, all from the verifier's current source and for this Node's ABI.
+ * first, all from the addon's current source and for this Node's ABI.
  * @param pqcleanVersion - the installed pqclean's version
  * @param cpuinfo - /proc/cpuinfo's text
  */
 export function buildIds(pqcleanVersion: string, cpuinfo: string): BuildId[] {
-  const sourceHash = verifierSourceHash();
+  const sourceHash = nativeSourceHash();
   const abi = process.versions.modules;
   return runnableVariants(cpuinfo).map((variant) => ({ sourceHash, pqcleanVersion, abi, variant }));
 }

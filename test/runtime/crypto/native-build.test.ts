@@ -20,7 +20,7 @@ import {
   runnableVariants,
   staleBuilds,
   usableAddon,
-  verifierSourceHash,
+  nativeSourceHash,
   X86_64_V3_FLAGS,
 } from '../../../runtime/crypto/native-build';
 import { flipByte, testKey } from '../../support/keys';
@@ -64,22 +64,25 @@ describe('crypto/native-build', function () {
   it('names a build for its source, pqclean, the Node ABI and the variant, beside pqclean', () => {
     const id = { sourceHash: 'abc', pqcleanVersion: '0.8.1', abi: '115' };
     expect(addonPath('/x/node_modules/pqclean', { ...id, variant: 'portable' })).to.equal(
-      '/x/node_modules/.qfs-native/ml-dsa-87-verify-abc-pqclean0.8.1-node-abi115-portable.node',
+      '/x/node_modules/.qfs-native/qfs-ml-dsa-87-abc-pqclean0.8.1-node-abi115-portable.node',
     );
   });
 
-  it('replaces older builds of the same ABI and variant, and the old whole-pqclean build', () => {
+  it('replaces older builds of the same ABI and variant, verifier-only ones, and the old whole-pqclean build', () => {
     const id = {
       sourceHash: 'new',
       pqcleanVersion: '0.8.1',
       abi: '115',
       variant: 'x86-64-v3',
     } as const;
-    const current = 'ml-dsa-87-verify-new-pqclean0.8.1-node-abi115-x86-64-v3.node';
+    const current = 'qfs-ml-dsa-87-new-pqclean0.8.1-node-abi115-x86-64-v3.node';
     const files = [
       current,
+      'qfs-ml-dsa-87-old-pqclean0.8.1-node-abi115-x86-64-v3.node',
+      'qfs-ml-dsa-87-new-pqclean0.8.0-node-abi115-x86-64-v3.node',
+      'qfs-ml-dsa-87-old-pqclean0.8.1-node-abi115-portable.node',
+      'qfs-ml-dsa-87-old-pqclean0.8.1-node-abi127-x86-64-v3.node',
       'ml-dsa-87-verify-old-pqclean0.8.1-node-abi115-x86-64-v3.node',
-      'ml-dsa-87-verify-new-pqclean0.8.0-node-abi115-x86-64-v3.node',
       'ml-dsa-87-verify-old-pqclean0.8.1-node-abi115-portable.node',
       'ml-dsa-87-verify-old-pqclean0.8.1-node-abi127-x86-64-v3.node',
       'pqclean-0.8.1-node-abi115-x86-64-v3.node',
@@ -87,8 +90,9 @@ describe('crypto/native-build', function () {
       'notes.txt',
     ];
     expect(staleBuilds(files, current, id)).to.deep.equal([
+      'qfs-ml-dsa-87-old-pqclean0.8.1-node-abi115-x86-64-v3.node',
+      'qfs-ml-dsa-87-new-pqclean0.8.0-node-abi115-x86-64-v3.node',
       'ml-dsa-87-verify-old-pqclean0.8.1-node-abi115-x86-64-v3.node',
-      'ml-dsa-87-verify-new-pqclean0.8.0-node-abi115-x86-64-v3.node',
       'pqclean-0.8.1-node-abi115-x86-64-v3.node',
     ]);
   });
@@ -98,9 +102,9 @@ describe('crypto/native-build', function () {
     try {
       const file = path.join(dir, 'v.c');
       fs.writeFileSync(file, 'int a;\n');
-      const before = verifierSourceHash(file);
+      const before = nativeSourceHash(file);
       fs.writeFileSync(file, 'int b;\n');
-      expect(verifierSourceHash(file))
+      expect(nativeSourceHash(file))
         .to.match(/^[0-9a-f]{12}$/)
         .and.not.equal(before);
     } finally {

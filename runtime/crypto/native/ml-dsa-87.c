@@ -1,18 +1,27 @@
 /*
- * ML-DSA-87 verification (FIPS 204 Algorithm 8, empty context) that keeps what depends only on the
- * public key: the expanded matrix A (in the NTT domain), tr = H(pk) and NTT(t1 * 2^d). Expanding A
- * takes 56 SHAKE128 streams, about 280 of the ~310 Keccak permutations of a verification; a
- * sequencer checks many signatures under the keys of its KeyLedger, so each verification thread
- * keeps the most recently used keys (least recently used out) and checks a known key's next
- * signature without re-deriving them. FIPS 204 lets a verifier precompute these values (they are functions of pk).
+ * QFS's native ML-DSA-87: verification that keeps what depends only on the public key, and
+ * deterministic signing.
  *
- * Every arithmetic and hashing step is PQClean's ml-dsa-87 "clean" code, compiled in from the
- * `pqclean` npm package; only the order of the steps (the same as PQClean's
- * crypto_sign_verify_ctx) and the cache are ours. A cached entry is used only for the byte-identical
- * public key. A cache is a JavaScript object (createCache) owned by one backend in one thread, so
- * no locks. The tests check the verdicts against @noble/post-quantum and pqclean on valid and
- * altered signatures, keys and messages (test/runtime/crypto/native/ml-dsa-87-verify.test.ts,
- * test/runtime/crypto/backend.test.ts).
+ * Verification (FIPS 204 Algorithm 8, empty context) keeps the expanded matrix A (in the NTT
+ * domain), tr = H(pk) and NTT(t1 * 2^d). Expanding A takes 56 SHAKE128 streams, about 280 of the
+ * ~310 Keccak permutations of a verification; a sequencer checks many signatures under the keys of
+ * its KeyLedger, so each verification thread keeps the most recently used keys (least recently used
+ * out) and checks a known key's next signature without re-deriving them. FIPS 204 lets a verifier
+ * precompute these values (they are functions of pk). Every arithmetic and hashing step is
+ * PQClean's ml-dsa-87 "clean" code, compiled in from the `pqclean` npm package; only the order of
+ * the steps (the same as PQClean's crypto_sign_verify_ctx) and the cache are ours. A cached entry
+ * is used only for the byte-identical public key. A cache is a JavaScript object (createCache)
+ * owned by one backend in one thread, so no locks.
+ *
+ * Signing is PQClean's crypto_sign_signature_ctx unchanged, with the deterministic variant's
+ * rnd = {0}^32 (FIPS 204 §3.4): the randombytes it draws rnd from is defined below to give zeros.
+ * That is what @noble/post-quantum's `extraEntropy: false` does, so both give the same bytes, and
+ * the loader uses this signer only after checking that on a known answer (sign-backend.ts).
+ *
+ * The tests check the verdicts against @noble/post-quantum and pqclean on valid and altered
+ * signatures, keys and messages, and the signatures against noble's byte for byte
+ * (test/runtime/crypto/native/ml-dsa-87.test.ts, test/runtime/crypto/backend.test.ts,
+ * test/runtime/crypto/sign-backend.test.ts).
  */
 #define NAPI_VERSION 8
 #include <node_api.h>
@@ -26,9 +35,12 @@
 #include "params.h"
 #include "poly.h"
 #include "polyvec.h"
+#include "randombytes.h"
+#include "sign.h"
 
 #define PK_BYTES PQCLEAN_MLDSA87_CLEAN_CRYPTO_PUBLICKEYBYTES
 #define SIG_BYTES PQCLEAN_MLDSA87_CLEAN_CRYPTO_BYTES
+#define SK_BYTES PQCLEAN_MLDSA87_CLEAN_CRYPTO_SECRETKEYBYTES
 #define CAPACITY_MAX 4096
 
 /* Marks the objects createCache returns, so verify never takes another external for a cache. */
@@ -154,6 +166,16 @@ static int verify(const expanded_key *key, const uint8_t *m, size_t mlen, const 
   return memcmp(c, c2, CTILDEBYTES) == 0;
 }
 
+/*
+ * PQClean's only source of randomness. Signing draws its 32-byte rnd here, and the deterministic
+ * variant fixes rnd = {0}^32. PQClean's key generation also calls it, so this addon must never
+ * export key generation: keys come from noble's keygen on a caller's seed (ml-dsa.ts).
+ */
+int randombytes(uint8_t *output, size_t n) {
+  memset(output, 0, n);
+  return 0;
+}
+
 /* ---- Node-API ---------------------------------------------------------------------------- */
 
 static napi_value throw_error(napi_env env, const char *code, const char *message) {
@@ -254,6 +276,31 @@ static napi_value js_verify(napi_env env, napi_callback_info info) {
   return result;
 }
 
+/* sign(secretKey, message): the 4627-byte deterministic signature of M' = 0 || 0 || message. */
+static napi_value js_sign(napi_env env, napi_callback_info info) {
+  static const uint8_t no_context[1] = {0};
+  size_t argc = 2, sk_len, m_len, sig_len = 0;
+  napi_value argv[2], buffer, out;
+  void *sig = NULL;
+  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc != 2)
+    return throw_error(env, "ERR_QFS_NATIVE_ARG", "sign takes (secretKey, message)");
+  const uint8_t *sk = bytes_arg(env, argv[0], &sk_len, "secretKey must be a Uint8Array");
+  if (sk == NULL) return NULL;
+  const uint8_t *m = bytes_arg(env, argv[1], &m_len, "message must be a Uint8Array");
+  if (m == NULL) return NULL;
+  if (sk_len != SK_BYTES)
+    return throw_error(env, "ERR_QFS_NATIVE_ARG", "secretKey must be 4896 bytes");
+  if (napi_create_arraybuffer(env, SIG_BYTES, &sig, &buffer) != napi_ok)
+    return throw_error(env, "ERR_QFS_NATIVE_MEMORY", "cannot allocate the signature");
+  if (PQCLEAN_MLDSA87_CLEAN_crypto_sign_signature_ctx(sig, &sig_len, m, m_len, no_context, 0, sk) !=
+          0 ||
+      sig_len != SIG_BYTES)
+    return throw_error(env, "ERR_QFS_NATIVE_SIGN", "signing failed");
+  if (napi_create_typedarray(env, napi_uint8_array, SIG_BYTES, buffer, 0, &out) != napi_ok)
+    return throw_error(env, "ERR_QFS_NATIVE_MEMORY", "cannot create the signature array");
+  return out;
+}
+
 static napi_value number(napi_env env, double value) {
   napi_value out;
   napi_create_double(env, value, &out);
@@ -283,6 +330,7 @@ NAPI_MODULE_INIT() {
       {"createCache", NULL, js_create_cache, NULL, NULL, NULL, napi_enumerable, NULL},
       {"verify", NULL, js_verify, NULL, NULL, NULL, napi_enumerable, NULL},
       {"cacheStats", NULL, js_cache_stats, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"sign", NULL, js_sign, NULL, NULL, NULL, napi_enumerable, NULL},
   };
   napi_define_properties(env, exports, sizeof functions / sizeof functions[0], functions);
   return exports;

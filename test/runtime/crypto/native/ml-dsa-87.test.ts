@@ -1,14 +1,24 @@
 /*
- * QFS's ML-DSA-87 verifier addon and its cache of expanded keys (runtime/crypto/native/).
+ * QFS's ML-DSA-87 addon (runtime/crypto/native/): verification with its cache of expanded keys,
+ * and deterministic signing.
  * - verdicts equal noble's with the cache off, holding one key, and holding many
  * - a cached key is used only for the byte-identical public key (same ρ, other t1: rejected)
  * - least recently used keys leave first; hits and misses are counted
  * - caches are independent objects, and verify takes no other object for one
  * - argument checks: typed errors for non-bytes and a wrong key length; views are read at their
  *   offset; a wrong signature length is an invalid signature
+ * - signing: noble's bytes exactly (deterministic, rnd = 0), for many keys, messages and sizes;
+ *   the signature verifies; typed errors for bad arguments
  */
 import { expect } from 'chai';
-import { contextMessage, nobleBackend, sign, SignatureContext } from '../../../../runtime/crypto';
+import fc from 'fast-check';
+import {
+  contextMessage,
+  nobleBackend,
+  nobleSigner,
+  sign,
+  SignatureContext,
+} from '../../../../runtime/crypto';
 import { usableAddon } from '../../../../runtime/crypto/native-build';
 import { caught, flipByte, testKey } from '../../../support/keys';
 
@@ -18,6 +28,7 @@ type Addon = {
   createCache(keys: number): Cache;
   verify(cache: Cache, publicKey: Uint8Array, message: Uint8Array, signature: Uint8Array): boolean;
   cacheStats(cache: Cache): Stats;
+  sign(secretKey: Uint8Array, message: Uint8Array): Uint8Array;
 };
 
 /** A signed framed message under test key `n`. */
@@ -31,7 +42,7 @@ function signed(n: number, text: string) {
   };
 }
 
-describe('crypto/native/ml-dsa-87-verify', function () {
+describe('crypto/native/ml-dsa-87', function () {
   this.timeout(60_000);
   let addon: Addon;
   before(function () {
@@ -148,5 +159,48 @@ describe('crypto/native/ml-dsa-87-verify', function () {
         code(() => create(bad)),
         String(bad),
       ).to.equal('ERR_QFS_NATIVE_ARG');
+  });
+
+  describe('signing', () => {
+    it("gives exactly noble's deterministic signature, for any key and message", () => {
+      fc.assert(
+        fc.property(
+          fc.integer({ min: 0, max: 40 }),
+          fc.uint8Array({ maxLength: 3000 }),
+          (n, message) => {
+            const { secretKey } = testKey(100 + n);
+            const native = addon.sign(secretKey, message);
+            expect(native).to.be.instanceOf(Uint8Array).with.lengthOf(4627);
+            expect(Buffer.from(native).equals(nobleSigner.sign(secretKey, message))).to.equal(true);
+          },
+        ),
+        { numRuns: 40 },
+      );
+    });
+
+    it('signs what verifies, the same bytes every time, and other bytes for another message', () => {
+      const key = testKey(11);
+      const d = contextMessage(
+        SignatureContext.COHERENCE_SEAL,
+        new TextEncoder().encode('seal body'),
+      );
+      const signature = addon.sign(key.secretKey, d);
+      expect(addon.verify(addon.createCache(1), key.publicKey, d, signature)).to.equal(true);
+      expect(nobleBackend.verify(key.publicKey, d, signature)).to.equal(true);
+      expect(addon.sign(key.secretKey, d)).to.deep.equal(signature);
+      expect(addon.sign(key.secretKey, flipByte(d, 5))).not.to.deep.equal(signature);
+    });
+
+    it('throws typed errors for bad arguments', () => {
+      const { secretKey } = testKey(12);
+      const code = (fn: () => unknown) => (caught(fn) as { code?: string }).code;
+      expect(code(() => addon.sign(secretKey.subarray(1), new Uint8Array(3)))).to.equal(
+        'ERR_QFS_NATIVE_ARG',
+      );
+      const asAny = addon.sign as (...args: unknown[]) => Uint8Array;
+      expect(code(() => asAny(secretKey))).to.equal('ERR_QFS_NATIVE_ARG');
+      expect(caught(() => asAny('00', new Uint8Array(3)))).to.be.instanceOf(TypeError);
+      expect(caught(() => asAny(secretKey, [1, 2, 3]))).to.be.instanceOf(TypeError);
+    });
   });
 });
