@@ -345,7 +345,7 @@ async function main(): Promise<void> {
   const poolSizeSet = v8PoolSizeFlag(process.execArgv, process.env.NODE_OPTIONS);
   if (rerunWithPoolSize(poolSizeSet)) return;
   const args = parseArgs(process.argv.slice(2));
-  const workload = await loadWorkload(args.txs, args.accounts, log);
+  const workload = loadWorkload(args.txs, args.accounts, log);
   const file = path.join(
     __dirname,
     '..',
