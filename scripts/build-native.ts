@@ -100,7 +100,10 @@ function compile(build: Build, work: string): string {
   return path.join(work, 'build', 'Release', 'qfs_ml_dsa_87.node');
 }
 
-/** Loads the addon in a child process and runs the verifier's and the signer's known-answer tests on it. */
+/**
+ * Loads the addon in a child process and runs the verifier's and the signer's known-answer tests on
+ * it.
+ */
 function check(addon: string, variant: NativeVariant): void {
   const backend = path.join(__dirname, '..', 'runtime', 'crypto', 'backend');
   const signer = path.join(__dirname, '..', 'runtime', 'crypto', 'sign-backend');

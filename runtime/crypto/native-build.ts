@@ -3,8 +3,8 @@
  * `pqclean` package, with a cache of expanded public keys per backend (so per verification thread)
  * and deterministic signing. A known key's signature is then checked without re-deriving the 56
  * polynomials of its matrix, which are most of a verification's hashing: ~2.5× faster here than
- * pqclean's addon (which re-expands every time). Signing is 10–13× faster than noble's, with the same
- * bytes (sign-backend.ts).
+ * pqclean's addon (which re-expands every time). Signing is 10–13× faster than noble's, with the
+ * same bytes (sign-backend.ts).
  *
  * `npm ci` compiles it (scripts/build-native.ts) in up to two variants: `portable` (the compiler's
  * default target) everywhere, and `x86-64-v3` (AVX2, BMI2, FMA; ~13 % faster) where the CPU has

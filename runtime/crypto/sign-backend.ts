@@ -3,8 +3,8 @@
  * a replay rebuilds the ledger byte for byte, so a signer must give exactly noble's bytes.
  *
  * `@noble/post-quantum` is the reference and always present. QFS's native addon
- * (native/ml-dsa-87.c: PQClean's signing with rnd = {0}^32) signs 10–13× faster, and is used when it
- * is built for this machine and signs a known answer byte for byte as noble does. pqclean's own
+ * (native/ml-dsa-87.c: PQClean's signing with rnd = {0}^32) signs 10–13× faster, and is used when
+ * it is built for this machine and signs a known answer byte for byte as noble does. pqclean's own
  * addon signs with fresh randomness, so it never signs here. Since both signers give the same
  * bytes, a missing native signer is never an error: noble signs, whatever `QFS_PQC_BACKEND` says,
  * and `QFS_PQC_BACKEND=noble` makes noble sign too. DESIGN.md §4; docs/decisions.md.
