@@ -384,6 +384,13 @@ async function main(): Promise<void> {
         const ceiling = await verifyCeiling(sample, backend);
         const result = await run(workload, file, mode, backend, workers, count, ceiling);
         const { dir, ...printed } = result;
+        if (printed.tps === 0)
+          emit({
+            note:
+              `${mode} ${backend} workers=${workers}: too short for a steady window (fewer than ` +
+              'two bundle commits past 10 % of the run before the load ended), so tps and ratio ' +
+              'read 0; give it more transactions (--txs)',
+          });
         emit(printed);
         if (last !== null) fs.rmSync(last.dir, { recursive: true, force: true });
         last = result;
