@@ -1,7 +1,8 @@
 /**
  * Signing off the calling thread: the sequencer signs two ML-DSA-87 objects per bundle (the DRV
- * packet and the seal), ~15 ms each with noble; on a worker thread that time no longer blocks
- * admission. Signing stays deterministic, so a signature made here equals one made inline.
+ * packet and the seal), ~1 ms each with QFS's native signer and ~10–15 ms with noble
+ * (sign-backend.ts); on a worker thread that time never blocks admission. Signing stays
+ * deterministic, so a signature made here equals one made inline.
  * @module
  */
 import path from 'node:path';
