@@ -85,8 +85,23 @@ type QfsVerifier = {
   build?: unknown;
 };
 
-const isNativeFunction = (f: unknown): boolean =>
+/** True for a function implemented in native code (an addon's), not JavaScript or WebAssembly. */
+export const isNativeFunction = (f: unknown): boolean =>
   typeof f === 'function' && Function.prototype.toString.call(f).includes('[native code]');
+
+/**
+ * Loads the native module, turning any failure into CRYPTO_BACKEND_UNAVAILABLE.
+ * @param load - the loader
+ * @param what - what is loaded, for the reason ("cannot load <what> (<first line of the error>)")
+ */
+export function loadNative(load: NativeModuleLoader, what: string): unknown {
+  try {
+    return load();
+  } catch (err) {
+    const reason = `cannot load ${what} (${err instanceof Error ? err.message.split('\n')[0] : String(err)})`;
+    throw new CryptoBackendUnavailableError({ backend: 'native', reason }, { cause: err });
+  }
+}
 
 /**
  * Builds the native backend from the loaded module: QFS's verifier (it has `createCache`) or
@@ -105,13 +120,7 @@ export function createNativeBackend(
   keyCache: number = keyCacheFromEnv(process.env.QFS_PQC_KEY_CACHE),
 ): VerifyBackend {
   checkKeyCache(keyCache);
-  let loaded: unknown;
-  try {
-    loaded = load();
-  } catch (err) {
-    const reason = `cannot load pqclean (${err instanceof Error ? err.message.split('\n')[0] : String(err)})`;
-    throw new CryptoBackendUnavailableError({ backend: 'native', reason }, { cause: err });
-  }
+  const loaded = loadNative(load, 'pqclean');
   const backend =
     typeof (loaded as Partial<QfsVerifier> | null)?.createCache === 'function'
       ? qfsVerifierBackend(loaded as QfsVerifier, keyCache)

@@ -13,6 +13,8 @@
 import { ml_dsa87 } from '@noble/post-quantum/ml-dsa.js';
 import {
   backendPreferenceFromEnv,
+  isNativeFunction,
+  loadNative,
   loadNativeModule,
   type BackendPreference,
   type NativeModuleLoader,
@@ -46,27 +48,20 @@ type QfsSigner = { sign(secretKey: Uint8Array, message: Uint8Array): Uint8Array 
  *   deterministically (pqclean's own addon), is not native code, or signs other bytes than noble
  */
 export function createNativeSigner(load: NativeModuleLoader = loadNativeModule): SignBackend {
-  let loaded: unknown;
-  try {
-    loaded = load();
-  } catch (err) {
-    const reason = `cannot load the native module (${err instanceof Error ? err.message.split('\n')[0] : String(err)})`;
-    throw new CryptoBackendUnavailableError({ backend: 'native', reason }, { cause: err });
-  }
-  const addon = loaded as Partial<QfsSigner> | null;
+  const addon = loadNative(load, 'the native module') as Partial<QfsSigner> | null;
   if (typeof addon?.sign !== 'function') {
     const reason = 'the native module has no deterministic signer (QFS addon not built)';
     throw new CryptoBackendUnavailableError({ backend: 'native', reason });
   }
-  if (!Function.prototype.toString.call(addon.sign).includes('[native code]')) {
+  if (!isNativeFunction(addon.sign)) {
     const reason = 'the QFS signer is not native code';
     throw new CryptoBackendUnavailableError({ backend: 'native', reason });
   }
+  const qfs = addon as QfsSigner;
   const signer: SignBackend = Object.freeze({
     name: 'native',
     implementation: 'QFS signer (PQClean ml-dsa-87 clean, native addon, deterministic)',
-    sign: (secretKey: Uint8Array, signedBytes: Uint8Array) =>
-      (addon as QfsSigner).sign(secretKey, signedBytes),
+    sign: (secretKey: Uint8Array, signedBytes: Uint8Array) => qfs.sign(secretKey, signedBytes),
   });
   knownAnswer(signer);
   return signer;
