@@ -11,6 +11,7 @@
  * @module
  */
 import { ml_dsa87 } from '@noble/post-quantum/ml-dsa.js';
+import { equalBytes } from '../codec';
 import {
   backendPreferenceFromEnv,
   isNativeFunction,
@@ -73,11 +74,7 @@ function knownAnswer(signer: SignBackend): void {
   const message = new TextEncoder().encode('QFS signer known answer');
   const expected = nobleSigner.sign(secretKey, message);
   const actual = signer.sign(secretKey, message);
-  if (
-    !(actual instanceof Uint8Array) ||
-    actual.length !== expected.length ||
-    actual.some((byte, i) => byte !== expected[i])
-  ) {
+  if (!(actual instanceof Uint8Array) || !equalBytes(actual, expected)) {
     const reason = 'its signature of the known answer differs from noble';
     throw new CryptoBackendUnavailableError({ backend: signer.name, reason });
   }
