@@ -6,8 +6,7 @@
  * never fails the bundle.
  * @module
  */
-import { addressFromPublicKey, hexToBytes, isHex } from '../codec';
-import { ML_DSA_87, publicKeyFromHex, SignatureContext, verify } from '../crypto';
+import { publicKeyFromHex, SignatureContext, verify } from '../crypto';
 import { isCodedError } from '../errors';
 import {
   applyKeyEvent,
@@ -21,6 +20,7 @@ import {
 import { ALLOCATION_RECIPIENTS_MAX, UD, type CertifiedMath, type UD128x18 } from '../math';
 import type { HsmfMetrics } from './hsmf';
 import type { EngineParams } from './params';
+import { signerKeyOf } from './signer-key';
 import type { Token } from './tokens';
 import { actionFee } from './treasury-engine';
 import { txSignatureBytes, txSigningBytes, type SignedTx } from './tx';
@@ -133,11 +133,13 @@ function bumpNonce(scope: TxScope, tx: SignedTx): void {
 
 function authenticate(scope: TxScope, tx: SignedTx): Outcome {
   if (tx.chainId !== scope.chainId) return fail(TxFailure.WRONG_CHAIN, `chain ${tx.chainId}`);
-  const publicKey = senderKey(scope, tx);
-  if (!publicKey.ok) return publicKey;
+  // The same rule admission applies: a transaction admitted under it can still fail here when an
+  // earlier transaction of the bundle changed the KeyLedger, and ledgers may hold older bundles.
+  const signer = signerKeyOf(scope.keys, tx);
+  if (!signer.ok) return fail(signer.code, signer.reason);
   if (!scope.preverified.has(tx.hash)) {
     const valid = verify(
-      publicKeyFromHex(publicKey.key),
+      publicKeyFromHex(signer.publicKey),
       txSigningBytes(tx),
       txSignatureBytes(tx),
       SignatureContext.TX,
@@ -162,25 +164,6 @@ function authenticate(scope: TxScope, tx: SignedTx): Outcome {
     );
   }
   return { ok: true };
-}
-
-/** The public key the transaction must be signed with: the sender's, or the registering key. */
-function senderKey(scope: TxScope, tx: SignedTx): { ok: true; key: string } | Failure {
-  if (tx.body.type === 'key' && tx.body.event.type === 'register') {
-    const { keyId, publicKey } = tx.body.event.data;
-    if (publicKey === undefined || !isHex(publicKey, ML_DSA_87.publicKeyBytes))
-      return fail('TX_MALFORMED', 'register needs a publicKey');
-    if (keyId !== tx.from || addressFromPublicKey(hexToBytes(publicKey)) !== tx.from) {
-      return fail(TxFailure.NOT_AUTHORIZED, 'a registration is sent by the registering key itself');
-    }
-    return { ok: true, key: publicKey };
-  }
-  const record = keyLedgerView(scope.keys).getKey(tx.from);
-  if (record === undefined)
-    return fail(TxFailure.UNKNOWN_SENDER, `${tx.from} is not in the KeyLedger`);
-  if (record.status !== 'active')
-    return fail(TxFailure.SENDER_INACTIVE, `${tx.from} is ${record.status}`);
-  return { ok: true, key: record.publicKey };
 }
 
 function effect(scope: TxScope, tx: SignedTx): Outcome {

@@ -72,6 +72,9 @@ export const TX_LIMITS = Object.freeze({
   nonceMax: 2n ** 63n - 1n,
 });
 
+/** The address no key has; refused as a recipient. */
+export const ZERO_ADDRESS = '0x0000000000000000000000000000000000000000';
+
 const KEY_EVENT_TYPES = ['register', 'rotate', 'revoke', 'grant', 'withdraw'] as const;
 const REF_PATTERN = /^[\x20-\x7e]*$/;
 
@@ -163,12 +166,12 @@ function parseBody(body: Readonly<Record<string, unknown>>): TxBody {
       const amount = decimal(body.amount, 'body.amount');
       if (amount === UD.ZERO)
         throw new TxMalformedError('TX_AMOUNT_INVALID', 'body.amount', 'must be > 0');
-      return Object.freeze({
-        type: 'transfer',
-        token: body.token,
-        to: address(body.to, 'body.to'),
-        amount,
-      });
+      const to = address(body.to, 'body.to');
+      // No key can ever sign for the zero address: a transfer there would burn outside the
+      // supply accounting, and on-chain mirrors treat it as "no account".
+      if (to === ZERO_ADDRESS)
+        throw new TxMalformedError('TX_BAD_ADDRESS', 'body.to', 'not the zero address');
+      return Object.freeze({ type: 'transfer', token: body.token, to, amount });
     }
     case 'action': {
       exactKeys(body, ['kind', 'ref', 'type', 'units'], 'body');

@@ -22,7 +22,10 @@ export class MempoolFullError extends BaseError {
   }
 }
 
-/** A transaction is refused at admission (not acknowledged): bad signature, stale nonce, unknown sender. */
+/**
+ * A transaction is refused at admission (not acknowledged): bad signature, stale nonce, no key to
+ * write under its sender (unknown, inactive, or a registration from another address).
+ */
 export class TxRefusedError extends BaseError {
   override readonly name = 'Node.TxRefusedError';
   readonly code:
@@ -30,6 +33,8 @@ export class TxRefusedError extends BaseError {
     | 'TX_BAD_NONCE'
     | 'TX_UNKNOWN_SENDER'
     | 'TX_SENDER_INACTIVE'
+    | 'TX_NOT_AUTHORIZED'
+    | 'KEYLEDGER_DUPLICATE_KEY'
     | 'TX_WRONG_CHAIN';
   constructor(code: TxRefusedError['code'], reason: string, details: ErrorDetails) {
     super(reason, details);

@@ -3,6 +3,11 @@
  * nonce, with a capacity and a per-sender limit. Selection takes, per sender, the transactions
  * whose nonces continue the sender's committed nonce without a gap, in arrival order across
  * senders, up to the bundle size.
+ *
+ * A sender's pending transactions form a *run* (the nonces that follow its committed nonce without
+ * a gap: bundleable now, or as soon as the transactions before them are) and *gap* transactions
+ * (behind a missing nonce: bundleable only if the sender fills the gap). Gap transactions are what
+ * admission limits per sender, what a full pool evicts, and what expires (docs/api.md, Mempool).
  * @module
  */
 import type { SignedTx } from '../engine';
@@ -95,6 +100,61 @@ export class Mempool {
         (a.entry.tx.nonce < b.entry.tx.nonce ? -1 : 1),
     );
     return picked.slice(0, max).map((p) => p.entry);
+  }
+
+  /**
+   * The last nonce of `sender`'s run: the highest n such that every nonce from `next` to n is
+   * pending (or `held`, e.g. reserved by an admission in flight); `next - 1` when `next` is not.
+   */
+  runEnd(sender: string, next: bigint, held: (nonce: bigint) => boolean = () => false): bigint {
+    const nonces = this.#bySender.get(sender.toLowerCase());
+    let nonce = next;
+    while (nonces?.has(nonce) === true || held(nonce)) nonce += 1n;
+    return nonce - 1n;
+  }
+
+  /** `sender`'s pending transactions behind a nonce gap (after its run), highest nonce first. */
+  gapEntries(
+    sender: string,
+    next: bigint,
+    held: (nonce: bigint) => boolean = () => false,
+  ): MempoolEntry[] {
+    const nonces = this.#bySender.get(sender.toLowerCase());
+    if (nonces === undefined) return [];
+    const end = this.runEnd(sender, next, held);
+    return [...nonces.values()]
+      .filter((e) => e.tx.nonce > end)
+      .sort((a, b) => (a.tx.nonce > b.tx.nonce ? -1 : 1));
+  }
+
+  /** Gap transactions of every sender. */
+  gapTotal(
+    nextNonce: (sender: string) => bigint,
+    held: (sender: string, nonce: bigint) => boolean = () => false,
+  ): number {
+    let total = 0;
+    for (const [sender, nonces] of this.#bySender) {
+      const end = this.runEnd(sender, nextNonce(sender), (n) => held(sender, n));
+      for (const nonce of nonces.keys()) if (nonce > end) total += 1;
+    }
+    return total;
+  }
+
+  /**
+   * The gap transaction a full pool gives up for a bundleable one: the highest nonce of the sender
+   * holding the most gap transactions (ties: the lowest address), so that an account filling the
+   * pool with transactions it cannot bundle loses them first. Undefined when no sender has any.
+   */
+  evictionCandidate(
+    nextNonce: (sender: string) => bigint,
+    held: (sender: string, nonce: bigint) => boolean = () => false,
+  ): MempoolEntry | undefined {
+    let best: MempoolEntry[] = [];
+    for (const sender of [...this.#bySender.keys()].sort()) {
+      const gaps = this.gapEntries(sender, nextNonce(sender), (n) => held(sender, n));
+      if (gaps.length > best.length) best = gaps;
+    }
+    return best[0];
   }
 
   /** Entries received before `cutoffMs` that cannot be selected now (nonce gaps), oldest first. */

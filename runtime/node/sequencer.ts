@@ -19,9 +19,9 @@ import {
 } from '../crypto';
 import {
   executeBundle,
-  getAccount,
   loadGenesis,
   parseTx,
+  signerKeyOf,
   txSignatureBytes,
   txSigningBytes,
   type BundleResult,
@@ -50,9 +50,10 @@ import {
   type CoherenceEntry,
   type KeyLedgerEntry,
 } from '../ledger';
+import { nextNonceOf, planAdmission, Reservations } from './admission';
 import { Batcher } from './batcher';
 import type { Clock, EntropySource } from './clock';
-import { MempoolFullError, NodeHaltedError, TxRefusedError } from './errors';
+import { NodeHaltedError, TxRefusedError } from './errors';
 import { Mempool, type MempoolEntry } from './mempool';
 import {
   accountJson,
@@ -73,6 +74,8 @@ export type NodeLimits = {
   readonly mempoolCapacity: number;
   /** Pending transactions per sender (also the nonce window ahead of the committed nonce). */
   readonly mempoolPerSenderMax: number;
+  /** Pending transactions per sender behind a nonce gap (docs/api.md, Mempool). */
+  readonly mempoolGapPerSenderMax: number;
   /** A pending transaction that cannot be bundled (nonce gap) is rejected after this long. */
   readonly mempoolTtlMs: number;
   /** Group acknowledgement: one fsync per this many transactions or this many ms. */
@@ -85,6 +88,7 @@ export const DEFAULT_LIMITS: NodeLimits = Object.freeze({
   bundleIntervalMs: 250,
   mempoolCapacity: 50_000,
   mempoolPerSenderMax: 256,
+  mempoolGapPerSenderMax: 16,
   mempoolTtlMs: 10 * 60_000,
   ackBatchItems: 256,
   ackBatchDelayMs: 2,
@@ -148,12 +152,14 @@ export class Sequencer extends EventEmitter {
   #seq: number;
   readonly #mempool: Mempool;
   readonly #preverified = new Set<string>();
-  readonly #reserved = new Set<string>();
+  readonly #reserved = new Reservations();
   readonly #inflight = new Map<string, Promise<SubmitResult>>();
   readonly #opts: SequencerOptions;
   readonly #ack: Batcher<AckRow, void>;
   readonly #verifier: Batcher<VerifyItem, boolean>;
   #timer: NodeJS.Timeout | null = null;
+  #expiryTimer: NodeJS.Timeout | null = null;
+  #evictionsClaimed = 0;
   #firstWaitingMs: number | null = null;
   #producing = false;
   #producingRun: Promise<BundleResult | null> | null = null;
@@ -234,18 +240,28 @@ export class Sequencer extends EventEmitter {
     return this.#keyEntries;
   }
 
-  /** Starts the bundle loop. */
+  /**
+   * Starts the bundle loop and the expiry timer. Expiry has a timer of its own: production stops
+   * when only gap transactions wait, and those must still expire within the TTL.
+   */
   start(): void {
     if (this.#timer !== null) return;
     const tick = Math.max(5, Math.min(50, Math.floor(this.limits.bundleIntervalMs / 4)));
     this.#timer = setInterval(() => this.#maybeProduce(), tick);
     this.#timer.unref();
+    const expiryTick = Math.max(50, Math.min(1000, Math.floor(this.limits.mempoolTtlMs / 10)));
+    this.#expiryTimer = setInterval(() => {
+      if (this.#halt === null) this.expireStale(Number(this.#opts.clock.nowMs()));
+    }, expiryTick);
+    this.#expiryTimer.unref();
   }
 
   /** Stops the loop and waits for a bundle being produced to be committed (or abandoned). */
   async stop(): Promise<void> {
     if (this.#timer !== null) clearInterval(this.#timer);
+    if (this.#expiryTimer !== null) clearInterval(this.#expiryTimer);
     this.#timer = null;
+    this.#expiryTimer = null;
     this.#ack.flush();
     await this.#producingRun;
   }
@@ -258,9 +274,9 @@ export class Sequencer extends EventEmitter {
   async submit(wire: unknown): Promise<SubmitResult> {
     const tx = parseTx(wire);
     const known = this.txStatus(tx.hash);
-    // An expired transaction may be sent again (its nonce may be fillable now); any other known
+    // An expired or evicted transaction may be sent again (its nonce may be fillable now); any other known
     // transaction gets the same answer as before.
-    if (known !== null && !(known.status === 'rejected' && known.code === 'TX_EXPIRED')) {
+    if (known !== null && !(known.status === 'rejected' && isResendable(known.code))) {
       return { txHash: tx.hash, status: known.status, duplicate: true };
     }
     const flying = this.#inflight.get(tx.hash);
@@ -278,14 +294,23 @@ export class Sequencer extends EventEmitter {
     await this.#roomForMore();
     if (this.#halt !== null)
       throw new NodeHaltedError({ cir: this.#halt.cir, reason: this.#halt.reason });
-    const publicKey = this.#checkAdmission(tx);
-    const slot = `${tx.from.toLowerCase()}:${tx.nonce}`;
-    this.#reserved.add(slot);
+    const plan = planAdmission(
+      {
+        state: this.#state,
+        mempool: this.#mempool,
+        reserved: this.#reserved,
+        evictionsClaimed: this.#evictionsClaimed,
+        limits: this.limits,
+      },
+      tx,
+    );
+    this.#reserved.add(tx.from, tx.nonce);
+    if (plan.evicts) this.#evictionsClaimed += 1;
     try {
       // Decoded once: the verification item is copied to its worker, the same bytes are stored.
       const signature = txSignatureBytes(tx);
       const valid = await this.#verifier.add({
-        publicKey: publicKeyFromHex(publicKey),
+        publicKey: publicKeyFromHex(plan.publicKey),
         message: txSigningBytes(tx),
         signature,
         context: SignatureContext.TX,
@@ -296,6 +321,7 @@ export class Sequencer extends EventEmitter {
           'the signature does not verify with the sender key',
           { txHash: tx.hash, from: tx.from },
         );
+      if (plan.evicts) this.#evictOne();
       const entry: MempoolEntry = {
         tx,
         seq: ++this.#seq,
@@ -308,8 +334,29 @@ export class Sequencer extends EventEmitter {
       if (this.#mempool.size >= this.limits.bundleSizeMax) setImmediate(() => this.#maybeProduce());
       return { txHash: tx.hash, status: 'pending', duplicate: false };
     } finally {
-      this.#reserved.delete(slot);
+      this.#reserved.delete(tx.from, tx.nonce);
+      if (plan.evicts) this.#evictionsClaimed -= 1;
     }
+  }
+
+  /**
+   * Gives up one gap transaction for a bundleable one (the pool is full): it is rejected with a
+   * recorded reason, durably, before the newcomer is acknowledged. Nothing happens when the gap was
+   * filled or expired meanwhile; the pool then holds one transaction more than its capacity until
+   * the next bundle.
+   */
+  #evictOne(): void {
+    if (this.#mempool.size + this.#reserved.size <= this.limits.mempoolCapacity) return;
+    const victim = this.#mempool.evictionCandidate(
+      (sender) => nextNonceOf(this.#state, sender),
+      (sender, nonce) => this.#reserved.has(sender, nonce),
+    );
+    if (victim === undefined) return;
+    this.#reject(
+      [victim],
+      'TX_EVICTED',
+      'evicted from a full mempool for a bundleable transaction (nonce gap)',
+    );
   }
 
   /**
@@ -326,58 +373,6 @@ export class Sequencer extends EventEmitter {
       const run = this.#producingRun;
       if (run === null || (await run.catch(() => null)) === null) return;
     }
-  }
-
-  /** Checks chain, sender key, nonce window and capacity; returns the key to verify with. */
-  #checkAdmission(tx: SignedTx): string {
-    const state = this.#state;
-    if (tx.chainId !== state.chainId)
-      throw new TxRefusedError('TX_WRONG_CHAIN', 'transaction for another chain', {
-        expected: state.chainId,
-        actual: tx.chainId,
-      });
-    let publicKey: string;
-    if (tx.body.type === 'key' && tx.body.event.type === 'register') {
-      publicKey = tx.body.event.data.publicKey ?? '';
-    } else {
-      const record = keyLedgerView(state.keys).getKey(tx.from);
-      if (record === undefined)
-        throw new TxRefusedError('TX_UNKNOWN_SENDER', 'the sender is not in the KeyLedger', {
-          from: tx.from,
-        });
-      if (record.status !== 'active')
-        throw new TxRefusedError('TX_SENDER_INACTIVE', `the sender key is ${record.status}`, {
-          from: tx.from,
-          status: record.status,
-        });
-      publicKey = record.publicKey;
-    }
-    const committed = this.#nonceOf(tx.from);
-    const windowMax = committed + BigInt(this.limits.mempoolPerSenderMax);
-    if (tx.nonce <= committed || tx.nonce > windowMax) {
-      throw new TxRefusedError(
-        'TX_BAD_NONCE',
-        `nonce must lie in [${committed + 1n}, ${windowMax}]`,
-        { from: tx.from, nonce: tx.nonce, committed },
-      );
-    }
-    const slot = `${tx.from.toLowerCase()}:${tx.nonce}`;
-    if (this.#mempool.bySenderNonce(tx.from, tx.nonce) !== undefined || this.#reserved.has(slot)) {
-      throw new TxRefusedError('TX_BAD_NONCE', 'another pending transaction has this nonce', {
-        from: tx.from,
-        nonce: tx.nonce,
-      });
-    }
-    if (this.#mempool.size + this.#reserved.size >= this.limits.mempoolCapacity)
-      throw new MempoolFullError({ capacity: this.limits.mempoolCapacity });
-    if (this.#mempool.senderCount(tx.from) >= this.limits.mempoolPerSenderMax) {
-      throw new MempoolFullError({ from: tx.from, perSenderMax: this.limits.mempoolPerSenderMax });
-    }
-    return publicKey;
-  }
-
-  #nonceOf(address: string): bigint {
-    return getAccountNonce(this.#state, address);
   }
 
   async #verifyItems(items: readonly VerifyItem[]): Promise<boolean[]> {
@@ -398,13 +393,10 @@ export class Sequencer extends EventEmitter {
     const items: VerifyItem[] = [];
     const keep: number[] = [];
     txs.forEach((tx, i) => {
-      const key =
-        tx.body.type === 'key' && tx.body.event.type === 'register'
-          ? tx.body.event.data.publicKey
-          : keyLedgerView(this.#state.keys).getKey(tx.from)?.publicKey;
-      if (key === undefined) return; // bundled later, fails there with a recorded receipt
+      const signer = signerKeyOf(this.#state.keys, tx);
+      if (!signer.ok) return; // bundled later, fails there with a recorded receipt
       items.push({
-        publicKey: publicKeyFromHex(key),
+        publicKey: publicKeyFromHex(signer.publicKey),
         message: txSigningBytes(tx),
         signature: txSignatureBytes(tx),
         context: SignatureContext.TX,
@@ -462,9 +454,8 @@ export class Sequencer extends EventEmitter {
 
   async #produce(): Promise<BundleResult | null> {
     const state = this.#state;
-    const entries = this.#mempool.select(
-      this.limits.bundleSizeMax,
-      (sender) => getAccountNonce(state, sender) + 1n,
+    const entries = this.#mempool.select(this.limits.bundleSizeMax, (sender) =>
+      nextNonceOf(state, sender),
     );
     if (entries.length === 0) {
       this.#firstWaitingMs = null;
@@ -616,28 +607,39 @@ export class Sequencer extends EventEmitter {
     return createKeySeal(entries, view, { timestamp }, this.key);
   }
 
-  /** Rejects, with a recorded reason, pending transactions that have waited past the TTL with a nonce gap (the loop calls it after each bundle). */
+  /**
+   * Rejects, with a recorded reason, pending transactions that have waited past the TTL behind a
+   * nonce gap. Runs on its own timer (see `start`), so a pool full of gap transactions drains
+   * within the TTL even when no bundle is produced.
+   */
   expireStale(now: number): void {
-    const stale = this.#mempool.stale(
-      now - this.limits.mempoolTtlMs,
-      (sender) => getAccountNonce(this.#state, sender) + 1n,
+    const stale = this.#mempool.stale(now - this.limits.mempoolTtlMs, (sender) =>
+      nextNonceOf(this.#state, sender),
     );
     if (stale.length === 0) return;
-    this.store.rejectMempool(
-      stale.map((e) => ({
-        txHash: e.tx.hash,
-        code: 'TX_EXPIRED',
-        reason: `not bundleable within ${this.limits.mempoolTtlMs} ms (nonce gap)`,
-        atMs: now,
-      })),
+    this.#reject(
+      stale,
+      'TX_EXPIRED',
+      `not bundleable within ${this.limits.mempoolTtlMs} ms (nonce gap)`,
+      now,
     );
-    for (const e of stale) {
+  }
+
+  /** Durably rejects acknowledged transactions, drops them from the pool and announces it. */
+  #reject(
+    entries: readonly MempoolEntry[],
+    code: 'TX_EXPIRED' | 'TX_EVICTED',
+    reason: string,
+    atMs: number = Number(this.#opts.clock.nowMs()),
+  ): void {
+    this.store.rejectMempool(entries.map((e) => ({ txHash: e.tx.hash, code, reason, atMs })));
+    for (const e of entries) {
       this.#mempool.remove(e.tx.hash);
       this.#preverified.delete(e.tx.hash);
     }
     this.emit(
       'rejected',
-      stale.map((e) => ({ txHash: e.tx.hash, code: 'TX_EXPIRED' })),
+      entries.map((e) => ({ txHash: e.tx.hash, code })),
     );
   }
 
@@ -685,7 +687,7 @@ export class Sequencer extends EventEmitter {
 
   /** The highest nonce of `address` committed or waiting in the mempool (0 for a new account). */
   pendingNonce(address: string): bigint {
-    let nonce = getAccountNonce(this.#state, address);
+    let nonce = nextNonceOf(this.#state, address) - 1n;
     while (this.#mempool.bySenderNonce(address, nonce + 1n) !== undefined) nonce += 1n;
     return nonce;
   }
@@ -710,8 +712,9 @@ export class Sequencer extends EventEmitter {
   }
 }
 
-function getAccountNonce(state: EngineState, address: string): bigint {
-  return getAccount(state.accounts, address)?.nonce ?? 0n;
+/** Rejections after acknowledgement that say nothing against the transaction itself. */
+function isResendable(code: string): boolean {
+  return code === 'TX_EXPIRED' || code === 'TX_EVICTED';
 }
 
 /** The row that acknowledges a transaction: its wire form as JSON text, its signature as bytes. */

@@ -11,7 +11,9 @@
  *   it may succeed after the state changes or with a fresh nonce.
  * - 404: no such transaction, bundle, seal or route. 413: body or transaction too large.
  * - 415: body not JSON. 429: rate limited. 503: mempool full, node halted (details carry the CIR
- *   code), verification pool closed — retry later. 500: a store failure or a bug.
+ *   code), verification pool closed — retry later (with `Retry-After`). 500: a store failure or a bug.
+ * - 401: `/metrics` without its token. 408: headers or body not received in time. 431: headers
+ *   too large (these two are answered on the connection, before a request exists).
  * @module
  */
 import type { TxMalformedCode } from '../../engine';
@@ -27,9 +29,12 @@ import {
   ApiBadRequestError,
   ApiBodyTooLargeError,
   ApiInternalError,
+  ApiRouteNotFoundError,
   ApiUnsupportedMediaTypeError,
+  type ApiHeadersTooLargeError,
   type ApiRateLimitedError,
-  type ApiRouteNotFoundError,
+  type ApiRequestTimeoutError,
+  type ApiUnauthorizedError,
 } from './errors';
 
 /** Every code a route can answer with. */
@@ -46,6 +51,9 @@ export type ApiErrorCode =
   | ApiRateLimitedError['code']
   | ApiRouteNotFoundError['code']
   | ApiInternalError['code']
+  | ApiRequestTimeoutError['code']
+  | ApiHeadersTooLargeError['code']
+  | ApiUnauthorizedError['code']
   // A register transaction's public key is only checked when its signature is verified.
   | 'CODEC_BAD_HEX'
   | 'CRYPTO_INVALID_INPUT'
@@ -66,6 +74,8 @@ export const HTTP_STATUS: Readonly<Record<ApiErrorCode, number>> = Object.freeze
   TX_BAD_NONCE: 409,
   TX_UNKNOWN_SENDER: 409,
   TX_SENDER_INACTIVE: 409,
+  TX_NOT_AUTHORIZED: 400,
+  KEYLEDGER_DUPLICATE_KEY: 409,
   CODEC_BAD_HEX: 400,
   CODEC_BAD_ADDRESS: 400,
   CRYPTO_INVALID_INPUT: 400,
@@ -75,6 +85,9 @@ export const HTTP_STATUS: Readonly<Record<ApiErrorCode, number>> = Object.freeze
   API_BODY_TOO_LARGE: 413,
   API_UNSUPPORTED_MEDIA_TYPE: 415,
   API_RATE_LIMITED: 429,
+  API_UNAUTHORIZED: 401,
+  API_REQUEST_TIMEOUT: 408,
+  API_HEADERS_TOO_LARGE: 431,
   SEQUENCER_MEMPOOL_FULL: 503,
   NODE_HALTED: 503,
   CRYPTO_POOL_CLOSED: 503,
@@ -91,6 +104,9 @@ export type RequestFacts = {
   readonly bodyLimitBytes: number;
   /** The request's content type (reported with `API_UNSUPPORTED_MEDIA_TYPE`). */
   readonly contentType: string | undefined;
+  /** Method and URL (reported with `API_ROUTE_NOT_FOUND` for a static file). */
+  readonly method?: string;
+  readonly url?: string;
 };
 
 /**
@@ -148,9 +164,17 @@ function fromFastifyError(err: unknown, facts: RequestFacts): BaseError {
         contentType: (facts.contentType ?? '').slice(0, 100),
       });
   }
+  // The static files under /docs answer a missing file 404 and a path leaving their folder
+  // (`/docs/static/../x`) 403: both are no such route, in the envelope.
+  if (e.statusCode === 404 || e.statusCode === 403) {
+    return new ApiRouteNotFoundError({
+      method: facts.method ?? '',
+      url: (facts.url ?? '').slice(0, 200),
+    });
+  }
   // The remaining client errors fastify raises while reading a request (invalid or empty JSON,
   // bad content length, prototype poisoning) are bad requests; anything else is ours.
-  if (e.statusCode === 400) {
+  if (typeof e.statusCode === 'number' && e.statusCode >= 400 && e.statusCode < 500) {
     return new ApiBadRequestError(String(e.message), {
       fastifyCode: typeof e.code === 'string' ? e.code : '',
     });

@@ -222,7 +222,7 @@ describe('transactions in a bundle', function () {
       expect(codes(r2)).to.deep.equal(['ok', 'ok']);
     });
 
-    it('register: sent by another key → TX_NOT_AUTHORIZED; an existing key → KEYLEDGER_DUPLICATE_KEY', () => {
+    it('register: sent by another key → TX_NOT_AUTHORIZED; an existing key → KEYLEDGER_DUPLICATE_KEY; neither takes the nonce', () => {
       const fresh = testKey(303);
       const r = run(s0, [
         u(A, 1n, registerBody(CHAIN_ID, fresh)),
@@ -230,7 +230,13 @@ describe('transactions in a bundle', function () {
       ]);
       expect(codes(r)).to.deep.equal(['TX_NOT_AUTHORIZED', 'KEYLEDGER_DUPLICATE_KEY']);
       expect(nonceOf(r.state, A.address)).to.equal(0n);
-      expect(nonceOf(r.state, B.address)).to.equal(1n);
+      expect(nonceOf(r.state, B.address)).to.equal(0n);
+    });
+
+    it('register: a revoked key registering itself again → TX_SENDER_INACTIVE, nonce unchanged', () => {
+      const r = run(s0, [u(C, 1n, revokeBody(C.address, C)), u(C, 2n, registerBody(CHAIN_ID, C))]);
+      expect(codes(r)).to.deep.equal(['ok', 'TX_SENDER_INACTIVE']);
+      expect(nonceOf(r.state, C.address)).to.equal(1n);
     });
 
     describe('rotate', () => {

@@ -50,6 +50,7 @@ describe('runtime/engine exports', () => {
       'parseGuidance',
       'parseParams',
       'parseTx',
+      'signerKeyOf',
       'stateRootOf',
       'txHashOf',
       'txSignatureBytes',

@@ -8,7 +8,7 @@
  *     ├── TX_AMOUNT_INVALID  amount 0, non-canonical, too many decimals, signed, beyond 2^128−1
  *     │                      raw; units 0 or > 10^6; nonce 0 or > 2^63−1
  *     ├── TX_FIELD_TOO_LONG  chainId > 64, kind > 32, ref > 128, key data value > 5184
- *     ├── TX_BAD_ADDRESS     from/to/signer not EIP-55 (lower case, wrong checksum, short)
+ *     ├── TX_BAD_ADDRESS     from/to/signer not EIP-55 (lower case, wrong checksum, short); to = 0x0…0
  *     ├── TX_TOO_LARGE       canonical bytes > 32 KiB
  *     └── TX_MALFORMED       shape, field set, signature encoding, body type, kind pattern, ref
  *                            characters, key event type, signature count, invalid guidance
@@ -251,6 +251,13 @@ describe('parseTx', () => {
         });
       });
     }
+    it('rejects a transfer to the zero address', () => {
+      const to = `0x${'0'.repeat(40)}`;
+      expect(rejection(wire({ ...transfer, to }))).to.deep.equal({
+        code: 'TX_BAD_ADDRESS',
+        field: 'body.to',
+      });
+    });
     it('rejects a transfer to a non-checksummed address', () => {
       expect(rejection(wire({ ...transfer, to: TO.toLowerCase() }))).to.deep.equal({
         code: 'TX_BAD_ADDRESS',

@@ -39,6 +39,8 @@ const REFUSED: Record<TxRefusedError['code'], 400 | 409> = {
   TX_BAD_NONCE: 409,
   TX_UNKNOWN_SENDER: 409,
   TX_SENDER_INACTIVE: 409,
+  TX_NOT_AUTHORIZED: 400,
+  KEYLEDGER_DUPLICATE_KEY: 409,
 };
 
 describe('HTTP_STATUS', () => {
