@@ -36,6 +36,17 @@ export type NodeConfig = NodeLimits & {
   readonly watchdogIntervalMs: number;
   /** Requests per minute per client address. */
   readonly rateLimitPerMinute: number;
+  /** Until a request's headers are complete (ms). */
+  readonly headersTimeoutMs: number;
+  /** Until a whole request, body included, is received (ms). */
+  readonly requestTimeoutMs: number;
+  /** An idle keep-alive connection is closed after (ms). */
+  readonly keepAliveTimeoutMs: number;
+  /**
+   * Where `/metrics` is served: '' on the API's address (open, or behind QFS_METRICS_TOKEN when
+   * that is set), 'off' nowhere, or 'HOST:PORT' on a listener of its own and not on the API.
+   */
+  readonly metricsListen: string;
 };
 
 /** The default API port of a sequencer node. */
@@ -50,6 +61,10 @@ export const DEFAULT_CONFIG: NodeConfig = Object.freeze({
   verifyNice: VERIFY_NICE_DEFAULT,
   watchdogIntervalMs: 60_000,
   rateLimitPerMinute: 600_000,
+  headersTimeoutMs: 10_000,
+  requestTimeoutMs: 30_000,
+  keepAliveTimeoutMs: 30_000,
+  metricsListen: '',
 });
 
 export const DEMO_ACCOUNTS = Object.freeze(['alice', 'bob', 'carol']);

@@ -7,7 +7,10 @@
 import { pino } from 'pino';
 import { SignPool, VerifyPool } from '../crypto';
 import { assertManifestIntact, isHalt } from '../guard';
-import { buildApp } from './api/app';
+import type { FastifyInstance } from 'fastify';
+import { buildApp, buildMetricsApp, type ApiOptions } from './api/app';
+import { createApiMetrics, type ApiMetrics } from './api/metrics';
+import { ConfigError } from './config-errors';
 import { osEntropy, systemClock, type Clock, type EntropySource } from './clock';
 import { loadKey, paths, readConfig, type NodeConfig } from './data-dir';
 import { measureManifest, readManifest } from './integrity';
@@ -70,20 +73,30 @@ export async function startNode(options: StartOptions): Promise<RunningNode> {
   });
   const checkCode = () => checkIntegrity(sequencer, options.codeRoot);
   checkCode();
+  const metrics = createApiMetrics(sequencer, { processMetrics: true });
+  const apiOptions: ApiOptions = {
+    limits: {
+      rateLimitMax: config.rateLimitPerMinute,
+      rateLimitWindowMs: 60_000,
+      headersTimeoutMs: config.headersTimeoutMs,
+      requestTimeoutMs: config.requestTimeoutMs,
+      keepAliveTimeoutMs: config.keepAliveTimeoutMs,
+    },
+    log,
+    metrics,
+    ...metricsAccess(config.metricsListen, process.env.QFS_METRICS_TOKEN),
+  };
   const app = buildApp(
     {
       sequencer,
       version: VERSION,
       ...(options.anchorStatus === undefined ? {} : { anchorStatus: options.anchorStatus }),
     },
-    { limits: { rateLimitMax: config.rateLimitPerMinute, rateLimitWindowMs: 60_000 } },
+    apiOptions,
   );
   const host = options.host ?? config.host;
-  await app.listen({ port: options.port ?? config.port, host });
-  const address = app.server.address();
-  const port =
-    typeof address === 'object' && address !== null ? address.port : (options.port ?? config.port);
-  const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+  const url = await listen(app, host, options.port ?? config.port);
+  const metricsApp = await listenMetrics(config.metricsListen, metrics, apiOptions, log);
   sequencer.start();
   const watchdog =
     config.watchdogIntervalMs > 0 ? setInterval(checkCode, config.watchdogIntervalMs) : null;
@@ -98,6 +111,7 @@ export async function startNode(options: StartOptions): Promise<RunningNode> {
       if (watchdog !== null) clearInterval(watchdog);
       await sequencer.stop();
       await app.close();
+      await metricsApp?.close();
       await pool.close();
       await signer.close();
       store.close();
@@ -150,4 +164,42 @@ function checkIntegrity(sequencer: Sequencer, root?: string): void {
     if (!isHalt(err)) throw err;
     sequencer.halt(err.cir, err.reason, err.evidence);
   }
+}
+
+/** Listens and returns the URL clients use. */
+async function listen(app: FastifyInstance, host: string, port: number): Promise<string> {
+  await app.listen({ port, host });
+  const address = app.server.address();
+  const bound = typeof address === 'object' && address !== null ? address.port : port;
+  return `http://${host.includes(':') ? `[${host}]` : host}:${bound}`;
+}
+
+/** How the API serves `/metrics` for the `metricsListen` setting and the token. */
+function metricsAccess(listenAt: string, token: string | undefined): Partial<ApiOptions> {
+  if (listenAt !== '') return { metricsAccess: 'off' };
+  if (token === undefined || token === '') return { metricsAccess: 'open' };
+  return { metricsAccess: 'token', metricsToken: token };
+}
+
+/** `/metrics` on a listener of its own when `metricsListen` is HOST:PORT. */
+async function listenMetrics(
+  listenAt: string,
+  metrics: ApiMetrics,
+  apiOptions: ApiOptions,
+  log: Logger,
+): Promise<FastifyInstance | null> {
+  if (listenAt === '' || listenAt === 'off') return null;
+  const match = /^(.+):(\d{1,5})$/.exec(listenAt);
+  if (match === null)
+    throw new ConfigError('config.json', 'metricsListen', "must be '', 'off' or HOST:PORT");
+  const host = (match[1] as string).replace(/^\[(.*)\]$/, '$1');
+  const token = process.env.QFS_METRICS_TOKEN;
+  const app = buildMetricsApp(metrics, {
+    ...(apiOptions.limits === undefined ? {} : { limits: apiOptions.limits }),
+    log,
+    ...(token === undefined || token === '' ? {} : { metricsToken: token }),
+  });
+  const url = await listen(app, host, Number(match[2]));
+  log.info({ url: `${url}/metrics` }, 'metrics listening');
+  return app;
 }

@@ -7,20 +7,29 @@
 import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
-import type { Sequencer } from '../sequencer';
-import { ApiRateLimitedError, ApiRouteNotFoundError } from './errors';
-import { isLoggedFailure, toHttpError } from './http-errors';
-import { createApiMetrics } from './metrics';
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import type { Logger, Sequencer } from '../sequencer';
+import { ApiBadRequestError, ApiRateLimitedError, ApiRouteNotFoundError } from './errors';
+import { httpStatusOf, isLoggedFailure, toHttpError } from './http-errors';
+import { createApiMetrics, type ApiMetrics } from './metrics';
 import type { RouteContext } from './routes/context';
 import { registerLedgerRoutes } from './routes/ledger';
-import { registerNodeRoutes } from './routes/node';
+import { registerMetricsRoute, registerNodeRoutes } from './routes/node';
 import { registerTxRoutes } from './routes/tx';
+import { findDuplicateKey } from './strict-json';
+import {
+  answerClientError,
+  clientErrorOf,
+  REQUEST_ID_HEADER,
+  requestIdGenerator,
+  serverOptions,
+  type TransportLimits,
+} from './transport';
 
 /** The port the node API listens on unless told otherwise (`qfs start --port`, QFS_URL). */
 export const DEFAULT_API_PORT = 7545;
 
-export type ApiLimits = {
+export type ApiLimits = TransportLimits & {
   /** Largest request body. A signed key rotation, the largest transaction, is about 33 KB. */
   readonly bodyLimitBytes: number;
   /** Transactions in one `POST /v1/txs` request. */
@@ -38,6 +47,10 @@ export const DEFAULT_API_LIMITS: ApiLimits = Object.freeze({
   batchBodyLimitBytes: 4 * 1024 * 1024,
   rateLimitMax: 600_000,
   rateLimitWindowMs: 60_000,
+  headersTimeoutMs: 10_000,
+  requestTimeoutMs: 30_000,
+  keepAliveTimeoutMs: 30_000,
+  headersMaxBytes: 16 * 1024,
 });
 
 export type ApiDeps = {
@@ -50,8 +63,16 @@ export type ApiDeps = {
 
 export type ApiOptions = {
   readonly limits?: Partial<ApiLimits>;
-  /** A pino logger for requests and internal errors (default: no logging). */
-  readonly logger?: FastifyBaseLogger;
+  /** Where server faults (5xx) are logged with their cause and request id (default: nowhere). */
+  readonly log?: Logger;
+  /** The metrics to serve and count into (default: new ones over the sequencer). */
+  readonly metrics?: ApiMetrics;
+  /**
+   * `/metrics` on this app: 'open' (default), 'token' (needs `Authorization: Bearer
+   * metricsToken`), or 'off' (the node serves it on another listener, see `buildMetricsApp`).
+   */
+  readonly metricsAccess?: 'open' | 'token' | 'off';
+  readonly metricsToken?: string;
   /** Trust X-Forwarded-For (behind a reverse proxy; the rate limit keys on the client IP). */
   readonly trustProxy?: boolean;
   /** Also export prom-client's process metrics (default true). */
@@ -69,10 +90,10 @@ export type ApiOptions = {
  */
 export function buildApp(deps: ApiDeps, options: ApiOptions = {}): FastifyInstance {
   const limits: ApiLimits = { ...DEFAULT_API_LIMITS, ...options.limits };
-  const app = createFastify(limits, options);
-  const metrics = createApiMetrics(deps.sequencer, {
-    processMetrics: options.processMetrics ?? true,
-  });
+  const metrics =
+    options.metrics ??
+    createApiMetrics(deps.sequencer, { processMetrics: options.processMetrics ?? true });
+  const app = createBaseApp(limits, options, metrics);
   const ctx: RouteContext = {
     limits,
     sequencer: deps.sequencer,
@@ -80,32 +101,6 @@ export function buildApp(deps: ApiDeps, options: ApiOptions = {}): FastifyInstan
     version: deps.version,
     anchorStatus: deps.anchorStatus,
   };
-
-  // Only JSON bodies: fastify's default text/plain parser would hand routes a string.
-  app.removeContentTypeParser('text/plain');
-  app.setErrorHandler((err, request, reply) => {
-    const http = toHttpError(err, {
-      bodyLimitBytes: request.routeOptions.bodyLimit ?? limits.bodyLimitBytes,
-      contentType: request.headers['content-type'],
-    });
-    const { status, error } = http;
-    if (isLoggedFailure(http)) request.log.error({ err: error.cause ?? error }, 'request failed');
-    if (error.code === 'SEQUENCER_MEMPOOL_FULL') reply.header('retry-after', '1');
-    return reply.code(status).send({ error: error.toJSON() });
-  });
-  app.setNotFoundHandler((request) => {
-    throw new ApiRouteNotFoundError({ method: request.method, url: request.url.slice(0, 200) });
-  });
-  app.addHook('onResponse', (request, reply, done) => {
-    const route = request.routeOptions.url ?? 'unmatched';
-    metrics.request(request.method, route, reply.statusCode, reply.elapsedTime / 1000);
-    done();
-  });
-  app.addHook('onClose', (_app, done) => {
-    metrics.dispose();
-    done();
-  });
-
   app.register(swagger, {
     openapi: {
       openapi: '3.0.3',
@@ -138,12 +133,126 @@ export function buildApp(deps: ApiDeps, options: ApiOptions = {}): FastifyInstan
     registerTxRoutes(api, ctx);
     registerLedgerRoutes(api, ctx);
     registerNodeRoutes(api, ctx);
+    const access = options.metricsAccess ?? 'open';
+    if (access !== 'off')
+      registerMetricsRoute(api, metrics, access === 'token' ? options.metricsToken : undefined);
   });
   return app;
 }
 
+/**
+ * `/metrics` alone, for a listener of its own (an operator binds it to a private address and
+ * keeps it off the public API; docs/api.md, Metrics). Same envelope, limits and request ids.
+ */
+export function buildMetricsApp(
+  metrics: ApiMetrics,
+  options: Pick<ApiOptions, 'log' | 'metricsToken' | 'limits'> = {},
+): FastifyInstance {
+  const limits: ApiLimits = { ...DEFAULT_API_LIMITS, ...options.limits };
+  const app = createBaseApp(limits, options, metrics, { countRequests: false });
+  app.register(async (api) => registerMetricsRoute(api, metrics, options.metricsToken));
+  return app;
+}
+
+/**
+ * Fastify with what every listener shares: limits and timeouts, strict JSON, request ids, and
+ * one envelope for every error — route errors, fastify's own, unknown routes and static files,
+ * and what the HTTP parser refuses before a request exists.
+ */
+function createBaseApp(
+  limits: ApiLimits,
+  options: ApiOptions,
+  metrics: ApiMetrics,
+  { countRequests = true } = {},
+): FastifyInstance {
+  const app = createFastify(limits, options);
+  // Only JSON bodies: fastify's default text/plain parser would hand routes a string.
+  app.removeContentTypeParser(['text/plain', 'application/json']);
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, strictJsonParser(app));
+  app.addHook('onRequest', (request, reply, done) => {
+    reply.header(REQUEST_ID_HEADER, request.id);
+    done();
+  });
+  app.setErrorHandler((err, request, reply) => answerError(err, request, reply, limits, options));
+  app.setNotFoundHandler((request) => {
+    throw new ApiRouteNotFoundError({ method: request.method, url: request.url.slice(0, 200) });
+  });
+  if (countRequests)
+    app.addHook('onResponse', (request, reply, done) => {
+      const route = request.routeOptions.url ?? 'unmatched';
+      metrics.request(request.method, route, reply.statusCode, reply.elapsedTime / 1000);
+      done();
+    });
+  app.addHook('onClose', (_app, done) => {
+    metrics.dispose();
+    done();
+  });
+  return app;
+}
+
+/** The error handler: the envelope, its status, `Retry-After` on 503s, and a log line for faults. */
+function answerError(
+  err: unknown,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  limits: ApiLimits,
+  options: ApiOptions,
+): FastifyReply {
+  const http = toHttpError(err, {
+    bodyLimitBytes: request.routeOptions.bodyLimit ?? limits.bodyLimitBytes,
+    contentType: request.headers['content-type'],
+    method: request.method,
+    url: request.url,
+  });
+  const { status, error } = http;
+  if (isLoggedFailure(http))
+    options.log?.error(
+      {
+        requestId: request.id,
+        method: request.method,
+        url: request.url.slice(0, 200),
+        err: error.cause ?? err,
+      },
+      'request failed',
+    );
+  if (status === 503) reply.header('retry-after', retryAfterSeconds(error.code));
+  return reply.code(status).send({ error: error.toJSON() });
+}
+
+/** Seconds a client should wait before retrying a 503 with `code`. */
+function retryAfterSeconds(code: string): string {
+  return code === 'NODE_HALTED' ? '30' : '1';
+}
+
+/** JSON bodies as fastify parses them (prototype poisoning refused), then no duplicate keys. */
+function strictJsonParser(app: FastifyInstance) {
+  const parse = app.getDefaultJsonParser('error', 'error');
+  return (
+    request: FastifyRequest,
+    body: string,
+    done: (err: Error | null, value?: unknown) => void,
+  ) => {
+    parse(request, body, (err: Error | null, value?: unknown) => {
+      if (err !== null) return done(err);
+      const duplicate = findDuplicateKey(body);
+      if (duplicate === null) return done(null, value);
+      done(
+        new ApiBadRequestError(
+          `duplicate key "${duplicate.key.slice(0, 64)}" in ${duplicate.path}`,
+          {
+            path: duplicate.path.slice(0, 200),
+            key: duplicate.key.slice(0, 64),
+          },
+        ),
+      );
+    });
+  };
+}
+
 function createFastify(limits: ApiLimits, options: ApiOptions): FastifyInstance {
-  const base = {
+  const connectionErrorId = requestIdGenerator();
+  const app = Fastify({
+    logger: false,
     bodyLimit: limits.bodyLimitBytes,
     trustProxy: options.trustProxy ?? false,
     // No coercion, no silent removal: a request is valid as sent or refused.
@@ -156,7 +265,25 @@ function createFastify(limits: ApiLimits, options: ApiOptions): FastifyInstance 
       },
     },
     return503OnClosing: true,
-  } as const;
-  if (options.logger === undefined) return Fastify({ ...base, logger: false });
-  return Fastify({ ...base, loggerInstance: options.logger }) as unknown as FastifyInstance;
+    genReqId: requestIdGenerator(),
+    requestIdHeader: false,
+    requestTimeout: limits.requestTimeoutMs,
+    keepAliveTimeout: limits.keepAliveTimeoutMs,
+    http: serverOptions(limits),
+    clientErrorHandler: (err: NodeJS.ErrnoException, socket) => {
+      const error = clientErrorOf(err, limits);
+      answerClientError(socket, httpStatusOf(error.code), error, connectionErrorId());
+    },
+    // A URL the router cannot decode (`/v1/tx/%ff`) or a parameter over its length limit.
+    frameworkErrors: (err, request, reply) => {
+      const error = new ApiBadRequestError(err.message, {
+        fastifyCode: typeof err.code === 'string' ? err.code : '',
+      });
+      void (reply as FastifyReply)
+        .header(REQUEST_ID_HEADER, request.id)
+        .code(400)
+        .send({ error: error.toJSON() });
+    },
+  });
+  return app as unknown as FastifyInstance;
 }

@@ -59,3 +59,33 @@ export class ApiInternalError extends BaseError {
     super('internal error', {}, { cause });
   }
 }
+
+/** The request's headers or body did not arrive within the configured time. */
+export class ApiRequestTimeoutError extends BaseError {
+  override readonly name = 'Api.ApiRequestTimeoutError';
+  readonly code = ErrorCode.API_REQUEST_TIMEOUT;
+  constructor(details: { headersTimeoutMs: number; requestTimeoutMs: number }) {
+    super(
+      `the request was not received in time (headers ${details.headersTimeoutMs} ms, whole request ${details.requestTimeoutMs} ms)`,
+      details,
+    );
+  }
+}
+
+/** The request's headers are larger than the configured limit. */
+export class ApiHeadersTooLargeError extends BaseError {
+  override readonly name = 'Api.ApiHeadersTooLargeError';
+  readonly code = ErrorCode.API_HEADERS_TOO_LARGE;
+  constructor(details: { limitBytes: number }) {
+    super(`the request headers are larger than ${details.limitBytes} bytes`, details);
+  }
+}
+
+/** `/metrics` is protected and the request does not carry the token. */
+export class ApiUnauthorizedError extends BaseError {
+  override readonly name = 'Api.ApiUnauthorizedError';
+  readonly code = ErrorCode.API_UNAUTHORIZED;
+  constructor(details: { route: string }) {
+    super(`${details.route} needs the bearer token (QFS_METRICS_TOKEN)`, details);
+  }
+}

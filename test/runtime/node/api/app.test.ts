@@ -109,16 +109,29 @@ describe('buildApp', () => {
       }
     });
 
-    it('answers a failing dependency with 500 API_INTERNAL and keeps its message private', async () => {
+    it('answers a failing dependency with 500 API_INTERNAL, keeps its message private, and logs it with the request id', async () => {
+      const lines: { obj: Record<string, unknown>; msg: string | undefined }[] = [];
+      const log = {
+        info: () => undefined,
+        warn: () => undefined,
+        error: (obj: object, msg?: string) =>
+          lines.push({ obj: obj as Record<string, unknown>, msg }),
+      };
       const node = await apiNode({
         anchorStatus: () => {
           throw new Error('secret rpc url');
         },
+        api: { log },
       });
       try {
         const res = await node.app.inject({ method: 'GET', url: '/v1/status' });
         expectError(res, 'API_INTERNAL');
         expect(res.body).not.to.include('secret');
+        const requestId = res.headers['x-request-id'];
+        expect(requestId).to.be.a('string');
+        expect(lines).to.have.length(1);
+        expect(lines[0]?.obj).to.include({ requestId, method: 'GET', url: '/v1/status' });
+        expect((lines[0]?.obj.err as Error).message).to.equal('secret rpc url');
       } finally {
         await node.close();
       }
