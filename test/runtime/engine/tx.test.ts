@@ -375,3 +375,28 @@ describe('parseTx key events', () => {
     });
   });
 });
+
+describe('the worked example of docs/api.md (Writing a client)', () => {
+  it('gives the documented signed bytes and transaction hash', () => {
+    const tx = {
+      chainId: 'qfs-devnet',
+      from: '0x765Abf844CBe131D36EDD97F0135F86eC41d4aa2',
+      nonce: 1n,
+      wireBody: {
+        type: 'transfer',
+        token: 'CHR',
+        to: '0x0205A1473A0534Dfc11FEB4d6E520F0A063fd27C',
+        amount: '1.5',
+      },
+    };
+    const bytes = txSigningBytes(tx);
+    expect(Buffer.from(bytes).toString('utf8')).to.equal(
+      '{"body":{"amount":"1.5","to":"0x0205A1473A0534Dfc11FEB4d6E520F0A063fd27C","token":"CHR","type":"transfer"},"chainId":"qfs-devnet","from":"0x765Abf844CBe131D36EDD97F0135F86eC41d4aa2","nonce":"1"}',
+    );
+    // SHA-256 of one length byte, the ASCII tag, then the bytes.
+    const framed = Buffer.concat([Buffer.from([9]), Buffer.from('QFS/tx/v1'), bytes]);
+    const expected = '88c205f15c8020f74a86a5ba9dacd2561bf31d6519ed12a43f145a3baa647593';
+    expect(createHash('sha256').update(framed).digest('hex')).to.equal(expected);
+    expect(txHashOf(bytes)).to.equal(expected);
+  });
+});

@@ -143,6 +143,14 @@ describe('adversarial: the HTTP layer (real node)', function () {
       });
     });
 
+    it('refuses __proto__ and constructor.prototype keys', async () => {
+      for (const text of ['{"__proto__":{"x":1}}', '{"constructor":{"prototype":{"x":1}}}']) {
+        const answer = await postJson(node.url, '/v1/tx', text);
+        expect(answer.status, answer.text).to.equal(400);
+        expectEnvelope(answer, 'API_BAD_REQUEST');
+      }
+    });
+
     it('refuses a transfer to the zero address', async () => {
       const wire = signTx(node.keys.alice, node.chainId, 1n, {
         type: 'transfer',
