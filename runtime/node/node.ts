@@ -7,7 +7,9 @@
 import { pino } from 'pino';
 import { SignPool, VerifyPool } from '../crypto';
 import { assertManifestIntact, isHalt } from '../guard';
+import { readChainConfig } from '../chain/config';
 import { buildApp } from './api/app';
+import { publicChainInfo, type PublicChainInfo } from './api/routes/explorer';
 import { osEntropy, systemClock, type Clock, type EntropySource } from './clock';
 import { loadKey, paths, readConfig, type NodeConfig } from './data-dir';
 import { measureManifest, readManifest } from './integrity';
@@ -75,6 +77,7 @@ export async function startNode(options: StartOptions): Promise<RunningNode> {
       sequencer,
       version: VERSION,
       ...(options.anchorStatus === undefined ? {} : { anchorStatus: options.anchorStatus }),
+      explorer: { chain: explorerChain(options.dir, log) },
     },
     { limits: { rateLimitMax: config.rateLimitPerMinute, rateLimitWindowMs: 60_000 } },
   );
@@ -133,6 +136,18 @@ export async function startNode(options: StartOptions): Promise<RunningNode> {
     'node started',
   );
   return { url, sequencer, config, close, closed };
+}
+
+/** The chain facts the explorer page is given (read once at start; null without a chain). */
+function explorerChain(dir: string, log: Logger): () => PublicChainInfo | null {
+  let info: PublicChainInfo | null = null;
+  try {
+    info = publicChainInfo(readChainConfig(dir), process.env);
+  } catch (err) {
+    // The anchoring service reports a broken chain configuration; the explorer just shows none.
+    log.warn({ err }, 'explorer: chain configuration unreadable, on-chain balances not shown');
+  }
+  return () => info;
 }
 
 /** AntiTamper: the shipped files must match the install-time manifest, else CIR-412. */

@@ -10,9 +10,11 @@ import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Sequencer } from '../sequencer';
 import { ApiRateLimitedError, ApiRouteNotFoundError } from './errors';
+import { registerExplorerStatic } from './explorer-static';
 import { isLoggedFailure, toHttpError } from './http-errors';
 import { createApiMetrics } from './metrics';
 import type { RouteContext } from './routes/context';
+import { registerExplorerRoutes, type ExplorerDeps } from './routes/explorer';
 import { registerLedgerRoutes } from './routes/ledger';
 import { registerNodeRoutes } from './routes/node';
 import { registerTxRoutes } from './routes/tx';
@@ -46,6 +48,8 @@ export type ApiDeps = {
   readonly version: string;
   /** The anchoring service's last anchor, reported by /v1/status (null when absent). */
   readonly anchorStatus?: () => unknown;
+  /** What the explorer (served at `/`) is told about the chain; its files' directory (tests). */
+  readonly explorer?: ExplorerDeps & { readonly dir?: string };
 };
 
 export type ApiOptions = {
@@ -138,7 +142,9 @@ export function buildApp(deps: ApiDeps, options: ApiOptions = {}): FastifyInstan
     registerTxRoutes(api, ctx);
     registerLedgerRoutes(api, ctx);
     registerNodeRoutes(api, ctx);
+    registerExplorerRoutes(api, ctx, deps.explorer ?? {});
   });
+  registerExplorerStatic(app, deps.explorer ?? {});
   return app;
 }
 

@@ -1,0 +1,63 @@
+/**
+ * Charts with uPlot: series over bundle heights (metrics, fees, transactions per bundle) and the
+ * anchoring lag over the time the page has been open. Each chart fills its container's width and
+ * follows it when the window is resized.
+ * @module
+ */
+import uPlot from 'uplot';
+import 'uplot/dist/uPlot.min.css';
+import { h } from './dom';
+
+const COLORS = ['#2563eb', '#dc2626', '#16a34a', '#9333ea', '#ea580c', '#0891b2'];
+
+export type Series = { readonly label: string; readonly values: readonly (number | null)[] };
+
+/**
+ * A line chart of `series` over `xs` in a titled box.
+ * @param options - `xLabel`; `time`: xs are seconds since the epoch; `bars`: draw bars
+ */
+export function chart(
+  title: string,
+  id: string,
+  xs: readonly number[],
+  series: readonly Series[],
+  options: { readonly xLabel?: string; readonly time?: boolean; readonly bars?: boolean } = {},
+): HTMLElement {
+  const box = h('div', { class: 'chart', 'data-chart': id }, h('h3', {}, title));
+  if (xs.length === 0) {
+    box.append(h('p', { class: 'empty' }, 'no data yet'));
+    return box;
+  }
+  const plot = h('div', { class: 'plot' });
+  box.append(plot);
+  const bars = uPlot.paths.bars?.({ size: [0.6, 40] });
+  const opts: uPlot.Options = {
+    width: 600,
+    height: 200,
+    scales: { x: { time: options.time === true } },
+    axes: [{ label: options.xLabel ?? 'height' }, {}],
+    legend: { show: true },
+    series: [
+      {},
+      ...series.map((s, i) => ({
+        label: s.label,
+        stroke: COLORS[i % COLORS.length] as string,
+        width: 2,
+        ...(options.bars === true && bars !== undefined
+          ? { paths: bars, fill: `${COLORS[i % COLORS.length]}66` }
+          : {}),
+      })),
+    ],
+  };
+  const data = [Array.from(xs), ...series.map((s) => Array.from(s.values))] as uPlot.AlignedData;
+  // Sized once the box is in the document, and again when the window changes size.
+  requestAnimationFrame(() => {
+    const u = new uPlot({ ...opts, width: Math.max(240, plot.clientWidth) }, data, plot);
+    const resize = () =>
+      plot.isConnected
+        ? u.setSize({ width: Math.max(240, plot.clientWidth), height: 200 })
+        : window.removeEventListener('resize', resize);
+    window.addEventListener('resize', resize);
+  });
+  return box;
+}
