@@ -24,8 +24,8 @@ export function chart(
   options: { readonly xLabel?: string; readonly time?: boolean; readonly bars?: boolean } = {},
 ): HTMLElement {
   const box = h('div', { class: 'chart', 'data-chart': id }, h('h3', {}, title));
-  if (xs.length === 0) {
-    box.append(h('p', { class: 'empty' }, 'no data yet'));
+  if (xs.length < 2) {
+    box.append(h('p', { class: 'empty' }, 'not enough points yet'));
     return box;
   }
   const plot = h('div', { class: 'plot' });
@@ -34,8 +34,19 @@ export function chart(
   const opts: uPlot.Options = {
     width: 600,
     height: 200,
-    scales: { x: { time: options.time === true } },
-    axes: [{ label: options.xLabel ?? 'height' }, {}],
+    scales: {
+      x: { time: options.time === true },
+      // Counts and bars read from zero.
+      ...(options.bars === true ? { y: { range: (_u, _min, max) => [0, Math.max(1, max)] } } : {}),
+    },
+    axes: [
+      // Heights are whole numbers: no ticks between them.
+      {
+        label: options.xLabel ?? 'height',
+        ...(options.time === true ? {} : { incrs: [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000] }),
+      },
+      {},
+    ],
     legend: { show: true },
     series: [
       {},

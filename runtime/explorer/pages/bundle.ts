@@ -7,7 +7,7 @@
 import { bundleTxs, type BundleTx, type BundleView } from '../api';
 import { fields, h, link, mark, markWithReason, section, short, table, type Verdict } from '../dom';
 import { trimAmount, utc } from '../format';
-import { checkedKeys, loadBundle } from '../state';
+import { checkedKeys, loadBundle, refreshStatus } from '../state';
 import { checkBundleBody } from '../verify';
 import type { Page } from './page';
 import { txSummary } from './tx';
@@ -19,6 +19,7 @@ export const bundlePage: Page = {
     const height = Number(params[0]);
     if (!Number.isSafeInteger(height) || height < 0)
       throw new Error(`not a height: ${params[0] ?? ''}`);
+    const status = await refreshStatus();
     const keys = await checkedKeys();
     if (height > 0) await loadBundle(height - 1, keys).catch(() => undefined);
     const { view, header } = await loadBundle(height, keys);
@@ -34,7 +35,7 @@ export const bundlePage: Page = {
         { class: 'nav-row' },
         height > 0 ? link(`bundle/${height - 1}`, `← ${height - 1}`) : null,
         ' ',
-        link(`bundle/${height + 1}`, `${height + 1} →`),
+        height < (status.height ?? height) ? link(`bundle/${height + 1}`, `${height + 1} →`) : null,
       ),
       section(
         'Checked in this browser',

@@ -4,7 +4,7 @@
  * "not checked"). Rows appear as the chain is checked, oldest first.
  * @module
  */
-import { h, link, mark, table } from '../dom';
+import { h, link, mark, table, type Verdict } from '../dom';
 import { trimAmount, utc } from '../format';
 import {
   checkedKeys,
@@ -33,12 +33,13 @@ export const bundlesPage: Page = {
         h(
           'p',
           {},
-          `Newest ${RECENT_BUNDLES} of ${head + 1}. Each is checked in this browser: the DRV packet's hash and ML-DSA-87 signature, the ledger entry's hash, the seal's signature and hash, and the links to the bundle before.`,
+          `Newest ${Math.min(RECENT_BUNDLES, head + 1)} of ${head + 1}. Each is checked in this browser: the DRV packet's hash and ML-DSA-87 signature, the ledger entry's hash, the seal's signature and hash, and the links to the bundle before.`,
         ),
         table(
           ['height', 'time (UTC)', 'txs', 'packet', 'entry', 'seal', 'link', 'C_holo', 'fees'],
           rows.map(row),
         ),
+        problems(rows),
       );
     };
     draw();
@@ -46,6 +47,19 @@ export const bundlesPage: Page = {
     draw();
   },
 };
+
+/** Every check that did not verify, in words. */
+function problems(rows: readonly LoadedBundle[]): HTMLElement {
+  const lines = rows.flatMap((b) =>
+    (['packet', 'entry', 'seal', 'link'] as const)
+      .map((kind) => b.header[kind])
+      .filter((v): v is Exclude<Verdict, { state: 'verified' }> => v.state === 'invalid')
+      .map((v) => h('li', {}, `bundle ${b.view.height}, ${v.what}: ${v.reason}`)),
+  );
+  return lines.length === 0
+    ? h('div')
+    : h('ul', { class: 'bad-text', 'data-field': 'problems' }, ...lines);
+}
 
 function row(b: LoadedBundle): (Node | string)[] {
   const { view, header } = b;
