@@ -14,14 +14,21 @@ export type Series = { readonly label: string; readonly values: readonly (number
 
 /**
  * A line chart of `series` over `xs` in a titled box.
- * @param options - `xLabel`; `time`: xs are seconds since the epoch; `bars`: draw bars
+ * @param options - `xLabel`; `time`: xs are seconds since the epoch; `bars`: draw bars; `counts`:
+ *   the y axis starts at zero
  */
 export function chart(
   title: string,
   id: string,
   xs: readonly number[],
   series: readonly Series[],
-  options: { readonly xLabel?: string; readonly time?: boolean; readonly bars?: boolean } = {},
+  options: {
+    readonly xLabel?: string;
+    readonly time?: boolean;
+    readonly bars?: boolean;
+    /** Whole counts from zero (the y axis starts at 0). */
+    readonly counts?: boolean;
+  } = {},
 ): HTMLElement {
   const box = h('div', { class: 'chart', 'data-chart': id }, h('h3', {}, title));
   if (xs.length < 2) {
@@ -35,9 +42,15 @@ export function chart(
     width: 600,
     height: 200,
     scales: {
-      x: { time: options.time === true },
+      // Bars are centred on their height: half a bar of room on each side.
+      x:
+        options.bars === true
+          ? { time: false, range: (_u, min, max) => [min - 0.5, max + 0.5] }
+          : { time: options.time === true },
       // Counts and bars read from zero.
-      ...(options.bars === true ? { y: { range: (_u, _min, max) => [0, Math.max(1, max)] } } : {}),
+      ...(options.bars === true || options.counts === true
+        ? { y: { range: (_u, _min, max) => [0, Math.max(1, max)] } }
+        : {}),
     },
     axes: [
       // Heights are whole numbers: no ticks between them.

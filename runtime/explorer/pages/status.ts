@@ -137,7 +137,7 @@ function charts(): HTMLElement {
         'lag',
         lag.map((s) => s.atMs / 1000),
         [{ label: 'lag', values: lag.map((s) => s.lag) }],
-        { time: true, xLabel: 'time' },
+        { time: true, xLabel: 'time', counts: true },
       ),
     ),
   );

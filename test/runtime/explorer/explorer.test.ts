@@ -92,6 +92,8 @@ describe('explorer (Chromium against the devnet)', function () {
     );
     expect(await text('[data-slot=replicas]')).to.contain('HolonetSync');
     await page.waitForSelector('[data-chart=c-holo] canvas', { timeout: WAIT_MS });
+    // The lag chart draws from the second status poll on (one every 2 s).
+    await page.waitForSelector('[data-chart=lag] canvas', { timeout: WAIT_MS });
     await shot('status');
   });
 
