@@ -10,6 +10,24 @@ import { h } from './dom';
 
 const COLORS = ['#2563eb', '#dc2626', '#16a34a', '#9333ea', '#ea580c', '#0891b2'];
 
+/** Charts on the page: live pages redraw every poll, so detached ones are destroyed, not kept. */
+const drawn = new Set<{ readonly plot: HTMLElement; readonly chart: uPlot }>();
+
+const width = (plot: HTMLElement) => Math.max(240, plot.clientWidth);
+
+function pruneDetached(): void {
+  for (const entry of [...drawn]) {
+    if (entry.plot.isConnected) continue;
+    entry.chart.destroy();
+    drawn.delete(entry);
+  }
+}
+
+window.addEventListener('resize', () => {
+  pruneDetached();
+  for (const { plot, chart } of drawn) chart.setSize({ width: width(plot), height: 200 });
+});
+
 export type Series = { readonly label: string; readonly values: readonly (number | null)[] };
 
 /**
@@ -76,12 +94,9 @@ export function chart(
   const data = [Array.from(xs), ...series.map((s) => Array.from(s.values))] as uPlot.AlignedData;
   // Sized once the box is in the document, and again when the window changes size.
   requestAnimationFrame(() => {
-    const u = new uPlot({ ...opts, width: Math.max(240, plot.clientWidth) }, data, plot);
-    const resize = () =>
-      plot.isConnected
-        ? u.setSize({ width: Math.max(240, plot.clientWidth), height: 200 })
-        : window.removeEventListener('resize', resize);
-    window.addEventListener('resize', resize);
+    if (!plot.isConnected) return;
+    drawn.add({ plot, chart: new uPlot({ ...opts, width: width(plot) }, data, plot) });
+    pruneDetached();
   });
   return box;
 }
