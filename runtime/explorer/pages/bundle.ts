@@ -87,6 +87,14 @@ function summary(view: BundleView): HTMLElement {
       ['state root', short(view.stateRoot, 16)],
       ['ledger entry hash', short(String(view.coherenceEntry.entryHash), 16)],
       ['seal hash', short(view.sealHash, 16)],
+      [
+        'certificate (replica cosignatures)',
+        h(
+          'span',
+          { class: 'empty', 'data-slot': 'certificate' },
+          '— none: HolonetSync (replicas re-executing and cosigning seals) is not built yet',
+        ),
+      ],
     ]),
   );
 }

@@ -120,6 +120,7 @@ describe('explorer (Chromium against the devnet)', function () {
     expect(states[`bundle-hash-${transfer.height}`]).to.equal('verified');
     expect(await page.locator('table.list').first().textContent()).to.contain('transfer 12.25 CHR');
     expect(await text('[data-field=entropy]')).to.contain('"source"');
+    expect(await text('[data-slot=certificate]')).to.contain('HolonetSync');
     await shot('bundle');
   });
 
