@@ -158,7 +158,10 @@ export function registerExplorerRoutes(
       schema: {
         tags: ['node'],
         summary: 'The EVM chain this node anchors to, as published to browsers (null: none)',
-        response: { 200: { type: ['object', 'null'], additionalProperties: true } },
+        response: {
+          200: { type: ['object', 'null'], additionalProperties: true },
+          ...errorResponses,
+        },
       },
     },
     async () => deps.chain?.() ?? null,
