@@ -8,8 +8,10 @@ import { pino } from 'pino';
 import { SignPool, VerifyPool } from '../crypto';
 import { assertManifestIntact, isHalt } from '../guard';
 import type { FastifyInstance } from 'fastify';
+import { readChainConfig } from '../chain/config';
 import { buildApp, buildMetricsApp, type ApiOptions } from './api/app';
 import { createApiMetrics, type ApiMetrics } from './api/metrics';
+import { publicChainInfo, type PublicChainInfo } from './api/routes/explorer';
 import { ConfigError } from './config-errors';
 import { osEntropy, systemClock, type Clock, type EntropySource } from './clock';
 import { loadKey, paths, readConfig, type NodeConfig } from './data-dir';
@@ -91,6 +93,7 @@ export async function startNode(options: StartOptions): Promise<RunningNode> {
       sequencer,
       version: VERSION,
       ...(options.anchorStatus === undefined ? {} : { anchorStatus: options.anchorStatus }),
+      explorer: { chain: explorerChain(options.dir, log) },
     },
     apiOptions,
   );
@@ -147,6 +150,18 @@ export async function startNode(options: StartOptions): Promise<RunningNode> {
     'node started',
   );
   return { url, sequencer, config, close, closed };
+}
+
+/** The chain facts the explorer page is given (read once at start; null without a chain). */
+function explorerChain(dir: string, log: Logger): () => PublicChainInfo | null {
+  let info: PublicChainInfo | null = null;
+  try {
+    info = publicChainInfo(readChainConfig(dir), process.env);
+  } catch (err) {
+    // The anchoring service reports a broken chain configuration; the explorer just shows none.
+    log.warn({ err }, 'explorer: chain configuration unreadable, on-chain balances not shown');
+  }
+  return () => info;
 }
 
 /** AntiTamper: the shipped files must match the install-time manifest, else CIR-412. */

@@ -322,6 +322,37 @@ export class NodeStore {
         };
   }
 
+  /** A stored transaction's signed wire form (any status), or undefined. */
+  txWire(txHash: string): string | undefined {
+    const row = this.#stmts.txBytes.get(txHash) as Record<string, unknown> | undefined;
+    return row === undefined ? undefined : wireOfRow(row);
+  }
+
+  /** Committed transactions of a bundle from position `offset`, at most `limit`, in order. */
+  bundleTxPage(height: number, offset: number, limit: number): CommittedTxRow[] {
+    return (this.#stmts.bundleTxPage.all(height, offset, limit) as Record<string, unknown>[]).map(
+      txRow,
+    );
+  }
+
+  /** The newest halt and resume records, newest first, at most `limit`. */
+  haltRecords(limit: number): HaltRow[] {
+    return (this.#stmts.haltRecords.all(limit) as Record<string, unknown>[]).map((row) => ({
+      id: Number(row.id),
+      kind: row.kind as 'halt' | 'resume',
+      record: String(row.record),
+      atHeight: Number(row.at_height),
+    }));
+  }
+
+  /** Heights and summaries of the newest bundles that recorded CIR-511 dissonance, newest first. */
+  dissonanceBundles(limit: number): { height: number; summary: string }[] {
+    return (this.#stmts.dissonanceBundles.all(limit) as Record<string, unknown>[]).map((r) => ({
+      height: Number(r.height),
+      summary: String(r.summary),
+    }));
+  }
+
   /** Runs `fn` inside one SQLite transaction (for tests that tamper with rows). */
   rawExec(sql: string, ...params: unknown[]): void {
     this.#db.prepare(sql).run(...params);
@@ -418,6 +449,15 @@ function prepare(db: Database.Database) {
     latestKeySeal: db.prepare('SELECT * FROM key_seals ORDER BY height DESC LIMIT 1'),
     insertHalt: db.prepare('INSERT INTO halts (kind, record, at_height) VALUES (?, ?, ?)'),
     lastHalt: db.prepare('SELECT * FROM halts ORDER BY id DESC LIMIT 1'),
+    txBytes: db.prepare('SELECT unsigned, signature FROM tx_bytes WHERE tx_hash = ?'),
+    bundleTxPage: db.prepare(
+      "SELECT * FROM txs JOIN tx_bytes USING (tx_hash) WHERE status = 'committed' AND height = ? AND idx >= ? ORDER BY idx LIMIT ?",
+    ),
+    haltRecords: db.prepare('SELECT * FROM halts ORDER BY id DESC LIMIT ?'),
+    // The summary is canonical-order JSON written by bundleSummaryJson: an empty list reads exactly so.
+    dissonanceBundles: db.prepare(
+      `SELECT height, summary FROM bundles WHERE summary NOT LIKE '%"dissonance":[]%' ORDER BY height DESC LIMIT ?`,
+    ),
   };
 }
 

@@ -40,6 +40,7 @@ export function registerDevnetCommands(program: Command, io: CliIo, state: State
           `contracts token ${await devnet.connection.contracts.token.getAddress()}  anchor ${await devnet.connection.contracts.anchor.getAddress()}  registry ${await devnet.connection.contracts.registry.getAddress()}`,
         );
         println(io, `api       ${devnet.node.url}   docs ${devnet.node.url}/docs`);
+        println(io, `explorer  ${devnet.node.url}/`);
         println(io, `data      ${devnet.dir}`);
         if (o.demo) printReport(io, await runDemoWorkload(devnet, Number(o.txs)));
         println(io, 'running; Ctrl-C stops everything');

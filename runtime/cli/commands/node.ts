@@ -82,6 +82,7 @@ export function registerNodeCommands(program: Command, io: CliIo, state: State):
           handleSignals: true,
         });
         println(io, `qfs node listening on ${node.url} (docs: ${node.url}/docs)`);
+        println(io, `explorer ${node.url}/`);
         const code = await node.closed;
         if (code !== 0) {
           const halt = node.sequencer.halted;

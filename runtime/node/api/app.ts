@@ -10,9 +10,11 @@ import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { Logger, Sequencer } from '../sequencer';
 import { ApiBadRequestError, ApiRateLimitedError, ApiRouteNotFoundError } from './errors';
+import { registerExplorerStatic } from './explorer-static';
 import { httpStatusOf, isLoggedFailure, toHttpError } from './http-errors';
 import { createApiMetrics, type ApiMetrics } from './metrics';
 import type { RouteContext } from './routes/context';
+import { registerExplorerRoutes, type ExplorerDeps } from './routes/explorer';
 import { registerLedgerRoutes } from './routes/ledger';
 import { registerMetricsRoute, registerNodeRoutes } from './routes/node';
 import { registerTxRoutes } from './routes/tx';
@@ -59,6 +61,8 @@ export type ApiDeps = {
   readonly version: string;
   /** The anchoring service's last anchor, reported by /v1/status (null when absent). */
   readonly anchorStatus?: () => unknown;
+  /** What the explorer (served at `/`) is told about the chain; its files' directory (tests). */
+  readonly explorer?: ExplorerDeps & { readonly dir?: string };
 };
 
 export type ApiOptions = {
@@ -133,10 +137,12 @@ export function buildApp(deps: ApiDeps, options: ApiOptions = {}): FastifyInstan
     registerTxRoutes(api, ctx);
     registerLedgerRoutes(api, ctx);
     registerNodeRoutes(api, ctx);
+    registerExplorerRoutes(api, ctx, deps.explorer ?? {});
     const access = options.metricsAccess ?? 'open';
     if (access !== 'off')
       registerMetricsRoute(api, metrics, access === 'token' ? options.metricsToken : undefined);
   });
+  registerExplorerStatic(app, deps.explorer ?? {});
   return app;
 }
 

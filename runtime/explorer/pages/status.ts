@@ -1,0 +1,144 @@
+/**
+ * The status page: the node at a glance (height, head hash, mempool, halt state, anchoring lag),
+ * the latest seal checked, an empty slot for confirmations and replicas (HolonetSync does not
+ * exist yet, so nothing is shown there rather than something made up), and charts over the newest
+ * bundles.
+ * @module
+ */
+import { chart } from '../charts';
+import { fields, h, link, mark, section, short } from '../dom';
+import { plotValue, trimAmount } from '../format';
+import {
+  anchoringLag,
+  checkedKeys,
+  loadedBundle,
+  loadedBundles,
+  loadRecent,
+  refreshStatus,
+} from '../state';
+import type { Page } from './page';
+
+export const statusPage: Page = {
+  title: 'Status',
+  live: true,
+  async render(root, isCurrent) {
+    const status = await refreshStatus();
+    const keys = await checkedKeys();
+    if (status.height !== null) await loadRecent(status.height, keys, () => undefined);
+    if (!isCurrent()) return;
+    const latest = status.height === null ? undefined : loadedBundle(status.height);
+    const anchor = status.lastAnchor;
+    root.replaceChildren(
+      h('h1', {}, 'Status'),
+      fields([
+        ['chain', status.chainId],
+        ['node version', status.version],
+        [
+          'height',
+          h(
+            'strong',
+            { 'data-field': 'height' },
+            status.height === null ? 'no bundle yet' : String(status.height),
+          ),
+        ],
+        ['head hash', status.headHash === null ? '—' : short(status.headHash, 16)],
+        ['state root', short(status.stateRoot, 16)],
+        [
+          'latest seal',
+          latest === undefined
+            ? '—'
+            : h(
+                'span',
+                {},
+                short(latest.view.sealHash, 16),
+                ' ',
+                mark(latest.header.seal, `seal-${latest.view.height}`),
+              ),
+        ],
+        [
+          'mempool',
+          h('span', { 'data-field': 'mempool' }, `${status.mempoolDepth} transactions waiting`),
+        ],
+        [
+          'halt state',
+          status.halted === null
+            ? h('span', { class: 'ok-text', 'data-field': 'halt' }, 'running')
+            : h(
+                'span',
+                { class: 'bad-text', 'data-field': 'halt' },
+                `HALTED: CIR-${status.halted.cir} at height ${status.halted.height}: ${status.halted.reason}`,
+              ),
+        ],
+        [
+          'anchoring',
+          anchor === null
+            ? h('span', { 'data-field': 'anchoring' }, 'this node does not anchor')
+            : h(
+                'span',
+                { 'data-field': 'anchoring' },
+                `anchored to height ${anchor.anchoredHeight ?? 'none yet'}; lag ${anchor.lag ?? '?'} bundles`,
+                typeof anchor.lastError === 'string'
+                  ? h('span', { class: 'bad-text' }, ` (last error: ${anchor.lastError})`)
+                  : null,
+              ),
+        ],
+        [
+          'confirmations / replicas',
+          h(
+            'span',
+            { class: 'empty', 'data-slot': 'replicas' },
+            '— not available: HolonetSync (replicas and their attestations) is not built yet, so no replica confirms bundles to this node',
+          ),
+        ],
+      ]),
+      h(
+        'p',
+        {},
+        link('bundles', 'All recent bundles →'),
+        ' ',
+        link('keyledger', 'KeyLedger →'),
+        ' ',
+        link('halts', 'Halts and CIR records →'),
+      ),
+      charts(),
+    );
+  },
+};
+
+/** Metrics, fees and transactions per bundle over the loaded bundles; anchoring lag over time. */
+function charts(): HTMLElement {
+  const loaded = loadedBundles().slice(-60);
+  const xs = loaded.map((b) => b.view.height);
+  const metric = (key: string) => loaded.map((b) => plotValue(b.view.metrics[key]));
+  const lag = anchoringLag().filter((s) => s.lag !== null);
+  return section(
+    'Charts',
+    h(
+      'div',
+      { class: 'charts' },
+      chart('C_holo', 'c-holo', xs, [{ label: 'C_holo', values: metric('cHolo') }]),
+      chart('S_CHR, S_FLX, S_Ψ', 'signals', xs, [
+        { label: 'S_CHR', values: metric('sChr') },
+        { label: 'S_FLX', values: metric('sFlx') },
+        { label: 'S_Ψ', values: metric('sPsi') },
+      ]),
+      chart('Fees (FLX)', 'fees', xs, [
+        { label: 'fees', values: loaded.map((b) => plotValue(trimAmount(b.view.fees))) },
+      ]),
+      chart(
+        'Committed transactions per bundle',
+        'txs',
+        xs,
+        [{ label: 'transactions', values: loaded.map((b) => b.view.txCount) }],
+        { bars: true },
+      ),
+      chart(
+        'Anchoring lag (bundles), sampled while this page is open',
+        'lag',
+        lag.map((s) => s.atMs / 1000),
+        [{ label: 'lag', values: lag.map((s) => s.lag) }],
+        { time: true, xLabel: 'time', counts: true },
+      ),
+    ),
+  );
+}
