@@ -8,6 +8,7 @@ import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import type { EntropyStatus } from '../../entropy/service';
 import type { Sequencer } from '../sequencer';
 import { ApiRateLimitedError, ApiRouteNotFoundError } from './errors';
 import { isLoggedFailure, toHttpError } from './http-errors';
@@ -46,6 +47,8 @@ export type ApiDeps = {
   readonly version: string;
   /** The anchoring service's last anchor, reported by /v1/status (null when absent). */
   readonly anchorStatus?: () => unknown;
+  /** The entropy service's status (beacon, VDF, staleness, CIR-511), for /v1/status and /metrics. */
+  readonly entropyStatus?: () => EntropyStatus | null;
 };
 
 export type ApiOptions = {
@@ -72,6 +75,7 @@ export function buildApp(deps: ApiDeps, options: ApiOptions = {}): FastifyInstan
   const app = createFastify(limits, options);
   const metrics = createApiMetrics(deps.sequencer, {
     processMetrics: options.processMetrics ?? true,
+    ...(deps.entropyStatus === undefined ? {} : { entropyStatus: deps.entropyStatus }),
   });
   const ctx: RouteContext = {
     limits,
@@ -79,6 +83,7 @@ export function buildApp(deps: ApiDeps, options: ApiOptions = {}): FastifyInstan
     metrics,
     version: deps.version,
     anchorStatus: deps.anchorStatus,
+    entropyStatus: deps.entropyStatus,
   };
 
   // Only JSON bodies: fastify's default text/plain parser would hand routes a string.

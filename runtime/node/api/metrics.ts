@@ -6,6 +6,7 @@
  */
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { BundleResult } from '../../engine';
+import type { EntropyStatus } from '../../entropy/service';
 import type { Sequencer } from '../sequencer';
 
 export type ApiMetrics = {
@@ -33,7 +34,10 @@ export const HTTP_DURATION_BUCKETS = Object.freeze([
  * @param options - `processMetrics`: also collect prom-client's process metrics (CPU, memory,
  *   event-loop lag, GC)
  */
-export function createApiMetrics(seq: Sequencer, options: { processMetrics: boolean }): ApiMetrics {
+export function createApiMetrics(
+  seq: Sequencer,
+  options: { processMetrics: boolean; entropyStatus?: () => EntropyStatus | null },
+): ApiMetrics {
   const registry = new Registry();
   const registers = [registry];
   new Gauge({
@@ -105,9 +109,11 @@ export function createApiMetrics(seq: Sequencer, options: { processMetrics: bool
     registers,
   });
   if (options.processMetrics) collectDefaultMetrics({ register: registry, prefix: 'qfs_' });
+  const entropy = entropyMetrics(registers, options.entropyStatus);
 
   const onBundle = (result: BundleResult): void => {
     bundleSize.observe(result.receipts.length);
+    entropy.observe(result);
     for (const receipt of result.receipts) {
       committed.inc({ status: receipt.status });
       if (receipt.status === 'failed') failed.inc({ code: receipt.code ?? 'UNKNOWN' });
@@ -123,6 +129,55 @@ export function createApiMetrics(seq: Sequencer, options: { processMetrics: bool
       duration.observe({ method, route, status_code: String(statusCode) }, seconds),
     dispose: () => {
       seq.off('bundle', onBundle);
+    },
+  };
+}
+
+/**
+ * Entropy metrics (issue 22): the last committed packet's beacon round, how many rounds stale it
+ * was and whether that was fresh, CIR-511 entropy dissonances, and the entropy service's
+ * consecutive provider failures.
+ */
+function entropyMetrics(
+  registers: Registry[],
+  status: (() => EntropyStatus | null) | undefined,
+): { observe(result: BundleResult): void } {
+  const round = new Gauge({
+    name: 'qfs_entropy_beacon_round',
+    help: 'Beacon round of the last committed packet (0 on a chain without an entropy policy)',
+    registers,
+  });
+  const stale = new Gauge({
+    name: 'qfs_entropy_stale_rounds',
+    help: 'Rounds the last committed packet’s beacon round is behind its timestamp',
+    registers,
+  });
+  const fresh = new Gauge({
+    name: 'qfs_entropy_fresh',
+    help: '1 when the last committed packet used a fresh beacon round, 0 when it was stale (OS randomness mixed in)',
+    registers,
+  });
+  const cir511 = new Counter({
+    name: 'qfs_entropy_cir511_total',
+    help: 'Committed bundles whose packet was a CIR-511 entropy dissonance (too many stale rounds)',
+    registers,
+  });
+  new Gauge({
+    name: 'qfs_entropy_provider_failures',
+    help: 'Consecutive failed beacon fetches (0 when the beacon answers)',
+    registers,
+    collect() {
+      this.set(status?.()?.provider.consecutiveFailures ?? 0);
+    },
+  });
+  return {
+    observe: (result) => {
+      const verdict = result.entropy;
+      if (verdict === null) return;
+      round.set(Number(verdict.round));
+      stale.set(Number(verdict.staleRounds));
+      fresh.set(verdict.source === 'beacon-vdf' ? 1 : 0);
+      if (verdict.cir511) cir511.inc();
     },
   };
 }
