@@ -36,7 +36,17 @@ export function createDevnetBeacon(options: {
   readonly genesisTime: bigint;
   readonly periodSeconds: bigint;
 }): DevnetBeacon {
-  const secretKey = bls12_381.utils.randomSecretKey();
+  return devnetBeaconOf(bls12_381.utils.randomSecretKey(), options);
+}
+
+/**
+ * The devnet beacon of a given secret key (tests use fixed keys).
+ * @param secretKey - a 32-byte BLS12-381 secret key (below the group order, not zero)
+ */
+export function devnetBeaconOf(
+  secretKey: Uint8Array,
+  options: { readonly genesisTime: bigint; readonly periodSeconds: bigint },
+): DevnetBeacon {
   const publicKey = beaconPublicKey(secretKey);
   const info = {
     publicKey,

@@ -234,6 +234,38 @@ export function parseBeaconChain(json: unknown, field: string): BeaconChain {
   return chain;
 }
 
+/**
+ * A chain description from drand's `/{chainHash}/info` answer (`public_key`, `period`,
+ * `genesis_time`, `hash`, `groupHash`, `schemeID`, `metadata.beaconID`), validated like
+ * {@link parseBeaconChain} (the chain hash must recompute).
+ * @param info - the parsed answer
+ * @param name - the label QFS gives the chain
+ * @throws {EntropyPolicyInvalidError} naming the bad field
+ */
+export function beaconChainFromDrandInfo(info: unknown, name: string): BeaconChain {
+  const i = (typeof info === 'object' && info !== null ? info : {}) as Readonly<
+    Record<string, unknown>
+  >;
+  const metadata = (typeof i.metadata === 'object' && i.metadata !== null ? i.metadata : {}) as {
+    beaconID?: unknown;
+  };
+  const integer = (v: unknown): unknown =>
+    typeof v === 'number' && Number.isSafeInteger(v) && v >= 0 ? BigInt(v).toString() : v;
+  return parseBeaconChain(
+    {
+      name,
+      scheme: i.schemeID,
+      publicKey: i.public_key,
+      chainHash: i.hash,
+      genesisTime: integer(i.genesis_time),
+      periodSeconds: integer(i.period),
+      groupHash: i.groupHash,
+      beaconId: metadata.beaconID ?? 'default',
+    },
+    'info',
+  );
+}
+
 /** A chain description as JSON (decimal strings), the form {@link parseBeaconChain} reads. */
 export function beaconChainJson(chain: BeaconChain): Record<string, string> {
   return {

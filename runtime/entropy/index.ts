@@ -13,6 +13,7 @@ export {
   BEACON_SIGNATURE_BYTES,
   BEACON_PUBLIC_KEY_BYTES,
   QUICKNET,
+  beaconChainFromDrandInfo,
   beaconChainJson,
   beaconMessage,
   beaconPublicKey,
