@@ -50,7 +50,6 @@ export {
   parseGuidance,
   admitGuidance,
   guidanceToJson,
-  getAtrDirectionalVector,
   getDirectionalPenalty,
   GuidanceRejection,
   ACTION_KIND_PATTERN,

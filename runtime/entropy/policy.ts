@@ -72,11 +72,17 @@ export function parseEntropyPolicy(json: unknown): EntropyPolicy {
   const roundAgeMaxMs = optional(json.roundAgeMaxMs, POLICY_DEFAULTS.roundAgeMaxMs);
   const clockSkewMaxMs = optional(json.clockSkewMaxMs, POLICY_DEFAULTS.clockSkewMaxMs);
   const staleRounds = optional(json.staleRoundsCir511, POLICY_DEFAULTS.staleRoundsCir511);
+  const ageMax = bounded(roundAgeMaxMs, 'entropy.roundAgeMaxMs', 1000n, 3_600_000n, fail);
+  // A round must stay usable for its own period plus the next round's fetch and VDF.
+  const periodMaxMs =
+    beacons.reduce((m, b) => (b.periodSeconds > m ? b.periodSeconds : m), 0n) * 1000n;
+  if (ageMax < 2n * periodMaxMs)
+    fail('entropy.roundAgeMaxMs', `at least two beacon periods (${2n * periodMaxMs} ms)`);
   return Object.freeze({
     beacons: Object.freeze(beacons),
     vdfModulus: VDF_MODULUS_ID,
     vdfT,
-    roundAgeMaxMs: bounded(roundAgeMaxMs, 'entropy.roundAgeMaxMs', 1000n, 3_600_000n, fail),
+    roundAgeMaxMs: ageMax,
     clockSkewMaxMs: bounded(clockSkewMaxMs, 'entropy.clockSkewMaxMs', 0n, 60_000n, fail),
     staleRoundsCir511: bounded(staleRounds, 'entropy.staleRoundsCir511', 1n, 1_000_000n, fail),
   });

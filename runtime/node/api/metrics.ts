@@ -109,11 +109,10 @@ export function createApiMetrics(
     registers,
   });
   if (options.processMetrics) collectDefaultMetrics({ register: registry, prefix: 'qfs_' });
-  const entropy = entropyMetrics(registers, options.entropyStatus);
+  entropyMetrics(registers, options.entropyStatus);
 
   const onBundle = (result: BundleResult): void => {
     bundleSize.observe(result.receipts.length);
-    entropy.observe(result);
     for (const receipt of result.receipts) {
       committed.inc({ status: receipt.status });
       if (receipt.status === 'failed') failed.inc({ code: receipt.code ?? 'UNKNOWN' });
@@ -134,50 +133,47 @@ export function createApiMetrics(
 }
 
 /**
- * Entropy metrics (issue 22): the last committed packet's beacon round, how many rounds stale it
- * was and whether that was fresh, CIR-511 entropy dissonances, and the entropy service's
- * consecutive provider failures.
+ * Entropy metrics (issue 22), read from the entropy service at scrape time like /v1/status: the
+ * last committed packet's beacon round, how many rounds stale it was, whether it was fresh,
+ * CIR-511 entropy dissonances since the node started, and consecutive provider failures. Absent
+ * on a chain without an entropy policy.
  */
 function entropyMetrics(
   registers: Registry[],
   status: (() => EntropyStatus | null) | undefined,
-): { observe(result: BundleResult): void } {
-  const round = new Gauge({
-    name: 'qfs_entropy_beacon_round',
-    help: 'Beacon round of the last committed packet (0 on a chain without an entropy policy)',
-    registers,
-  });
-  const stale = new Gauge({
-    name: 'qfs_entropy_stale_rounds',
-    help: 'Rounds the last committed packet’s beacon round is behind its timestamp',
-    registers,
-  });
-  const fresh = new Gauge({
-    name: 'qfs_entropy_fresh',
-    help: '1 when the last committed packet used a fresh beacon round, 0 when it was stale (OS randomness mixed in)',
-    registers,
-  });
-  const cir511 = new Counter({
-    name: 'qfs_entropy_cir511_total',
-    help: 'Committed bundles whose packet was a CIR-511 entropy dissonance (too many stale rounds)',
-    registers,
-  });
-  new Gauge({
-    name: 'qfs_entropy_provider_failures',
-    help: 'Consecutive failed beacon fetches (0 when the beacon answers)',
-    registers,
-    collect() {
-      this.set(status?.()?.provider.consecutiveFailures ?? 0);
-    },
-  });
-  return {
-    observe: (result) => {
-      const verdict = result.entropy;
-      if (verdict === null) return;
-      round.set(Number(verdict.round));
-      stale.set(Number(verdict.staleRounds));
-      fresh.set(verdict.source === 'beacon-vdf' ? 1 : 0);
-      if (verdict.cir511) cir511.inc();
-    },
-  };
+): void {
+  const gauge = (name: string, help: string, read: (s: EntropyStatus) => number | null) =>
+    new Gauge({
+      name,
+      help,
+      registers,
+      collect() {
+        const s = status?.() ?? null;
+        const value = s === null ? null : read(s);
+        if (value !== null) this.set(value);
+      },
+    });
+  gauge('qfs_entropy_beacon_round', 'Beacon round of the last committed packet', (s) =>
+    s.lastPacket === null ? null : Number(s.lastPacket.round),
+  );
+  gauge(
+    'qfs_entropy_stale_rounds',
+    'Rounds the last committed packet’s beacon round is behind its timestamp',
+    (s) => (s.lastPacket === null ? null : Number(s.lastPacket.staleRounds)),
+  );
+  gauge(
+    'qfs_entropy_fresh',
+    '1 when the last committed packet used a fresh beacon round, 0 when stale (OS randomness mixed in)',
+    (s) => (s.lastPacket === null ? null : s.lastPacket.source === 'beacon-vdf' ? 1 : 0),
+  );
+  gauge(
+    'qfs_entropy_cir511_bundles',
+    'Bundles committed since the node started whose packet was a CIR-511 entropy dissonance',
+    (s) => s.cir511Bundles,
+  );
+  gauge(
+    'qfs_entropy_provider_failures',
+    'Consecutive failed beacon fetches (0 while the beacon answers)',
+    (s) => s.provider.consecutiveFailures,
+  );
 }

@@ -96,7 +96,7 @@ describe('verifyPacketEntropy', () => {
         beacon: { chain: QUICKNET, signature: () => (real as { signature: string }).signature },
       });
       const packet = testPacket(round, 0n, roundTimeMs(QUICKNET, 30662982n) + 2500n);
-      const verdict = verifyPacketEntropy(testPolicy({}, [QUICKNET]), packet, null);
+      const verdict = verifyPacketEntropy(testPolicy({ roundAgeMaxMs: '6000' }, [QUICKNET]), packet, null);
       expect(verdict.round).to.equal(30662982n);
       expect(verdict.chainHash).to.equal(QUICKNET.chainHash);
     });
@@ -144,7 +144,7 @@ describe('verifyPacketEntropy', () => {
       ],
       [
         'a beacon chain the genesis does not trust',
-        () => verifyPacketEntropy(testPolicy({}, [QUICKNET]), p7, null),
+        () => verifyPacketEntropy(testPolicy({ roundAgeMaxMs: '6000' }, [QUICKNET]), p7, null),
         'DRV_ENTROPY_UNKNOWN_BEACON',
       ],
       [
@@ -403,6 +403,7 @@ describe('parseEntropyPolicy', () => {
     ['T = 0', { beacons, vdf: { modulus: 'rsa-2048', t: '0' } }, 'entropy.vdf.t'],
     ['another modulus', { beacons, vdf: { modulus: 'rsa-1024', t: '10' } }, 'entropy.vdf.modulus'],
     ['a round age below 1 s', { beacons, roundAgeMaxMs: '999' }, 'entropy.roundAgeMaxMs'],
+    ['a round age below two periods', { beacons, roundAgeMaxMs: '5999' }, 'entropy.roundAgeMaxMs'],
     ['an unknown field', { beacons, extra: '1' }, 'entropy.extra'],
   ];
   for (const [what, json, field] of bad)
