@@ -96,7 +96,11 @@ describe('verifyPacketEntropy', () => {
         beacon: { chain: QUICKNET, signature: () => (real as { signature: string }).signature },
       });
       const packet = testPacket(round, 0n, roundTimeMs(QUICKNET, 30662982n) + 2500n);
-      const verdict = verifyPacketEntropy(testPolicy({ roundAgeMaxMs: '6000' }, [QUICKNET]), packet, null);
+      const verdict = verifyPacketEntropy(
+        testPolicy({ roundAgeMaxMs: '6000' }, [QUICKNET]),
+        packet,
+        null,
+      );
       expect(verdict.round).to.equal(30662982n);
       expect(verdict.chainHash).to.equal(QUICKNET.chainHash);
     });
