@@ -36,7 +36,7 @@ export type EntropyPolicy = {
 
 /** Defaults of the optional numeric fields (the measured default T is in docs/entropy.md). */
 export const POLICY_DEFAULTS = Object.freeze({
-  vdfT: 131_072n,
+  vdfT: 65_536n,
   roundAgeMaxMs: 12_000n,
   clockSkewMaxMs: 2_000n,
   staleRoundsCir511: 10n,

@@ -395,7 +395,7 @@ describe('parseEntropyPolicy', () => {
   it('fills in the defaults', () => {
     const p: EntropyPolicy = parseEntropyPolicy({ beacons });
     expect(p).to.include({
-      vdfT: 131072n,
+      vdfT: 65536n,
       roundAgeMaxMs: 12000n,
       clockSkewMaxMs: 2000n,
       staleRoundsCir511: 10n,
