@@ -261,11 +261,16 @@ export class EntropyService {
     await this.#inflight?.catch(() => undefined);
   }
 
-  /** One fetch + VDF at a time; every caller of a running one shares it. */
+  /**
+   * One fetch + VDF at a time; every caller of a running one shares it. Never rejects: a failure
+   * (a provider, the VDF worker) is recorded and the last verified round stays in use.
+   */
   refresh(): Promise<void> {
-    this.#inflight ??= this.#refreshOnce().finally(() => {
-      this.#inflight = null;
-    });
+    this.#inflight ??= this.#refreshOnce()
+      .catch((err: unknown) => this.#failed(err, true))
+      .finally(() => {
+        this.#inflight = null;
+      });
     return this.#inflight;
   }
 
@@ -358,15 +363,17 @@ export class EntropyService {
     }
   }
 
-  #failed(err: unknown): void {
-    if (!isCodedError(err)) throw err;
+  #failed(err: unknown, unexpected = false): void {
+    if (!unexpected && !isCodedError(err)) throw err;
     this.#failures += 1;
     this.#consecutiveFailures += 1;
     this.#lastFailureMs = this.#o.nowMs();
-    this.#lastError = err.message;
+    this.#lastError = err instanceof Error ? err.message : String(err);
+    if (unexpected && !isCodedError(err))
+      this.#o.log.error({ error: this.#lastError }, 'entropy refresh failed');
     if (this.#consecutiveFailures === 1 || this.#consecutiveFailures % 20 === 0)
       this.#o.log.warn(
-        { failures: this.#consecutiveFailures, error: err.message },
+        { failures: this.#consecutiveFailures, error: this.#lastError },
         'beacon unreachable; packets use the last verified round',
       );
   }

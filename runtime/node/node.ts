@@ -69,16 +69,21 @@ export async function startNode(options: StartOptions): Promise<RunningNode> {
   const clock = options.clock ?? systemClock;
   let sequencer: Sequencer | undefined;
   const entropy = await nodeEntropy(options, config, store, clock, log, () => sequencer);
-  sequencer = await Sequencer.open({
-    store,
-    key,
-    signer,
-    clock,
-    entropy: entropy.source,
-    pool,
-    limits: config,
-    log,
-  });
+  try {
+    sequencer = await Sequencer.open({
+      store,
+      key,
+      signer,
+      clock,
+      entropy: entropy.source,
+      pool,
+      limits: config,
+      log,
+    });
+  } catch (err) {
+    await entropy.close();
+    throw err;
+  }
   entropy.service?.resumeFrom(sequencer.state.lastPacket);
   sequencer.on('bundle', (result) => entropy.service?.observe(result));
   const checkCode = () => checkIntegrity(sequencer, options.codeRoot);

@@ -6,6 +6,7 @@
  * EntropyService
  * ├── derives a fresh packet from the newest round: beacon, QRNG record, anchor, VDF; it verifies
  * ├── evaluates the next round once the current one nears the age bound; the seed order verifies
+ * ├── a failing VDF worker is recorded, not thrown at the caller
  * ├── when the beacon goes down: keeps the last verified round, marks packets stale with OS
  * │   randomness, counts failures; the verdict's stale rounds reach CIR-511, which observe counts
  * ├── after a restart with the beacon down: resumes from the last packet's round
@@ -115,6 +116,15 @@ describe('EntropyService', () => {
     // The QRNG is asked once per interval: the second round reuses its record.
     expect(qrng.requests).to.have.length(1);
     last = packet;
+  });
+
+  it('records a failing VDF worker instead of failing the caller', async () => {
+    const broken = service({
+      beacon: { urls: [beacon.url], chain, timeoutMs: 500 },
+      vdf: { evaluate: () => Promise.reject(new Error('worker died')) },
+    });
+    expect(await broken.prepare()).to.equal(false);
+    expect(broken.status().provider.lastError).to.equal('worker died');
   });
 
   it('keeps the last verified round when the beacon is down, marked stale, and counts CIR-511', async () => {
