@@ -53,8 +53,10 @@ export type NodeConfig = NodeLimits & {
  * line switches the devnet to the League of Entropy: `"entropyBeacon": "quicknet"`.
  */
 export type EntropyConfig = {
-  /** The beacon chain to fetch (a name in the genesis policy): "devnet" (served by the node from
-   * D/beacon-devnet.json) or "quicknet". */
+  /**
+   * The beacon chain to fetch, by its name in the genesis policy ("" = the first one listed):
+   * "devnet" (served by the node from D/beacon-devnet.json) or "quicknet".
+   */
   readonly entropyBeacon: string;
   /** Relay base URLs, comma-separated ("" = the chain's defaults). */
   readonly entropyBeaconUrls: string;
@@ -82,7 +84,7 @@ export const DEFAULT_CONFIG: NodeConfig = Object.freeze({
   verifyNice: VERIFY_NICE_DEFAULT,
   watchdogIntervalMs: 60_000,
   rateLimitPerMinute: 600_000,
-  entropyBeacon: 'devnet',
+  entropyBeacon: '',
   entropyBeaconUrls: '',
   entropyQrngUrl: '',
   entropyQrngProvider: 'anu-quantum-numbers',

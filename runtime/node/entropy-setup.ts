@@ -58,13 +58,17 @@ export async function setUpEntropy(options: {
       status: () => null,
       close: async () => undefined,
     };
-  const chain = policy.beacons.find((b) => b.name === config.entropyBeacon);
+  const chain =
+    config.entropyBeacon === ''
+      ? policy.beacons[0]
+      : policy.beacons.find((b) => b.name === config.entropyBeacon);
   if (chain === undefined)
     throw new ConfigError(
       paths(options.dir).config,
       'entropyBeacon',
       `"${config.entropyBeacon}" is not a beacon of the genesis (${policy.beacons.map((b) => b.name).join(', ')})`,
     );
+  const qrng = qrngOptions(options); // validated before anything is started
   let server: BeaconServer | null = null;
   let urls = config.entropyBeaconUrls
     .split(',')
@@ -80,7 +84,7 @@ export async function setUpEntropy(options: {
     chainId: options.chainId,
     policy,
     beacon: { urls, chain, timeoutMs: config.entropyFetchTimeoutMs },
-    qrng: qrngOptions(options),
+    qrng,
     vdf,
     nowMs: options.nowMs,
     anchor: options.anchor,
