@@ -1,6 +1,6 @@
 /**
  * Errors of the entropy shell: a provider (beacon relay, QRNG API) that could not be reached or
- * answered something unusable, and a node with no verified round to derive a seed from.
+ * answered something unusable.
  * @module
  */
 import { BaseError, ErrorCode } from '../errors';
@@ -15,14 +15,5 @@ export class EntropyFetchFailedError extends BaseError {
       details,
       cause === undefined ? {} : { cause },
     );
-  }
-}
-
-/** No verified beacon round is available yet (the node waits before producing). */
-export class EntropyUnavailableError extends BaseError {
-  override readonly name = 'Entropy.EntropyUnavailableError';
-  readonly code = ErrorCode.ENTROPY_UNAVAILABLE;
-  constructor(details: { reason: string }) {
-    super(`no verified beacon round: ${details.reason}`, details);
   }
 }
