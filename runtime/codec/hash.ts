@@ -39,6 +39,14 @@ export const HashDomain = {
   MERKLE_NODE: 'QFS/merkle/node/v1',
   /** Oracle guidance digest. */
   GUIDANCE: 'QFS/guidance/v1',
+  /** The input of a beacon round's VDF (runtime/entropy). */
+  ENTROPY_VDF_INPUT: 'QFS/entropy/vdf-input/v1',
+  /** A DRV packet seed derived from a VDF output (runtime/entropy). */
+  ENTROPY_SEED: 'QFS/entropy/seed/v1',
+  /** Expansion of a VDF input into a group element of the RSA modulus. */
+  VDF_BASE: 'QFS/vdf/base/v1',
+  /** Candidates of the Wesolowski challenge prime. */
+  VDF_PRIME: 'QFS/vdf/prime/v1',
 } as const;
 export type HashDomain = (typeof HashDomain)[keyof typeof HashDomain];
 

@@ -13,6 +13,7 @@
  * @module
  */
 import { canonicalString, sha256HexUtf8 } from '../codec';
+import { verifyPacketEntropy, type EntropyVerdict } from '../entropy';
 import { isCodedError } from '../errors';
 import {
   Cir302Halt,
@@ -65,6 +66,11 @@ export type BundleResult = {
   readonly receipts: readonly Receipt[];
   readonly hsmf: HsmfResult;
   readonly dissonance: readonly DissonanceRecord[];
+  /**
+   * What the packet's entropy record showed (source, beacon round, how many rounds stale, whether
+   * that is a CIR-511 entropy dissonance); null on chains without an entropy policy.
+   */
+  readonly entropy: EntropyVerdict | null;
   readonly rewards: RewardBundle;
   readonly allocations: readonly Allocation[];
   readonly toTreasury: TokenAmounts;
@@ -96,7 +102,7 @@ export function executeBundle(
   options: ExecuteOptions = {},
 ): BundleResult {
   const { packet, txs } = input;
-  const hash = admitPacket(state, packet, txs);
+  const { hash, entropy } = admitPacket(state, packet, txs);
   const cm = new CertifiedMath({
     pqcCid: hash.slice(0, 32),
     quantumMetadata: {
@@ -124,7 +130,7 @@ export function executeBundle(
   const scope = openScope(cm, state, packet, hsmf, options);
   const receipts = txs.map((tx, i) => applyTx(scope, tx, i));
   const settled = settle(cm, state, scope, packet, hsmf);
-  return finish({ state, packet, hash, txs, cm, hsmf, cir511, scope, receipts, settled });
+  return finish({ state, packet, hash, entropy, txs, cm, hsmf, cir511, scope, receipts, settled });
 }
 
 /** Step 9: the next state, its root, the op-log hash and the bundle hash. */
@@ -132,6 +138,7 @@ function finish(b: {
   state: EngineState;
   packet: DrvPacket;
   hash: string;
+  entropy: EntropyVerdict | null;
   txs: readonly SignedTx[];
   cm: CertifiedMath;
   hsmf: HsmfResult;
@@ -173,6 +180,7 @@ function finish(b: {
     receipts: Object.freeze(receipts),
     hsmf: b.hsmf,
     dissonance: b.cir511.records,
+    entropy: b.entropy,
     rewards,
     allocations,
     toTreasury,
@@ -186,8 +194,15 @@ function finish(b: {
   });
 }
 
-/** Step 1: bounds, DRV validation (payload hash over the ordered txs) and the genesis time. */
-function admitPacket(state: EngineState, packet: DrvPacket, txs: readonly SignedTx[]): string {
+/**
+ * Step 1: bounds, DRV validation (payload hash over the ordered txs), the genesis time, and on a
+ * chain with an entropy policy the packet's entropy record (beacon, VDF, seed).
+ */
+function admitPacket(
+  state: EngineState,
+  packet: DrvPacket,
+  txs: readonly SignedTx[],
+): { hash: string; entropy: EntropyVerdict | null } {
   if (txs.length > BUNDLE_TXS_MAX)
     throw new BundleRejectedError('too many transactions', {
       count: txs.length,
@@ -207,7 +222,9 @@ function admitPacket(state: EngineState, packet: DrvPacket, txs: readonly Signed
       genesisTime: state.genesisTime,
     });
   }
-  return packetHash(packet);
+  const entropy =
+    state.entropy === null ? null : verifyPacketEntropy(state.entropy, packet, state.lastPacket);
+  return { hash: packetHash(packet), entropy };
 }
 
 /** Step 3 (end): a bundle that fails DEZ or the survival imperative is not committed. */

@@ -3,7 +3,10 @@
  * KeyLedger's genesis entry. Every amount is a decimal string; every limit is checked.
  *
  *   { chainId, genesisTime, treasury, params?, accounts: [{address, balances: {CHR, …}}],
- *     keys: [{publicKey, capabilities}], guidance }
+ *     keys: [{publicKey, capabilities}], guidance, entropy? }
+ *
+ * `entropy` (optional) is the entropy policy of runtime/entropy: with it, every packet's seed must
+ * derive from a trusted beacon round and its VDF.
  * @module
  */
 import {
@@ -15,6 +18,7 @@ import {
   ZERO_HASH,
 } from '../codec';
 import { ML_DSA_87 } from '../crypto';
+import { EntropyPolicyInvalidError, parseEntropyPolicy, type EntropyPolicy } from '../entropy';
 import { INITIAL_CIR511_STATE } from '../guard';
 import {
   applyKeyEvent,
@@ -49,7 +53,16 @@ export type Genesis = {
  */
 export function loadGenesis(json: unknown): Genesis {
   const doc = record(json, 'genesis');
-  const allowed = ['accounts', 'chainId', 'genesisTime', 'guidance', 'keys', 'params', 'treasury'];
+  const allowed = [
+    'accounts',
+    'chainId',
+    'entropy',
+    'genesisTime',
+    'guidance',
+    'keys',
+    'params',
+    'treasury',
+  ];
   for (const key of Object.keys(doc).sort()) {
     if (!allowed.includes(key)) throw new GenesisInvalidError(key, 'unknown field');
   }
@@ -78,6 +91,7 @@ export function loadGenesis(json: unknown): Genesis {
     genesisHash: sha256HexUtf8(`QFS/genesis/v1\n${canonicalString(doc)}`),
     genesisTime,
     params,
+    entropy: parseEntropy(doc.entropy),
     treasury: doc.treasury,
     height: 0n,
     lastPacket: null,
@@ -91,6 +105,18 @@ export function loadGenesis(json: unknown): Genesis {
   };
   const state: EngineState = Object.freeze({ ...partial, stateRoot: stateRootOf(partial) });
   return Object.freeze({ state, keyGenesis });
+}
+
+/** The optional `entropy` section: the beacon chains and VDF every packet seed must come from. */
+function parseEntropy(value: unknown): EntropyPolicy | null {
+  if (value === undefined) return null;
+  try {
+    return parseEntropyPolicy(value);
+  } catch (err) {
+    if (err instanceof EntropyPolicyInvalidError)
+      throw new GenesisInvalidError(String(err.details.field), String(err.details.reason), err);
+    throw err;
+  }
 }
 
 function parseAccounts(value: unknown): { updates: Map<string, Account>; supply: TokenAmounts } {

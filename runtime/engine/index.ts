@@ -51,7 +51,6 @@ export {
   parseGuidance,
   admitGuidance,
   guidanceToJson,
-  getAtrDirectionalVector,
   getDirectionalPenalty,
   GuidanceRejection,
   ACTION_KIND_PATTERN,

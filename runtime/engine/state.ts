@@ -8,6 +8,7 @@
  */
 import { canonicalString, sha256HexUtf8, ZERO_HASH } from '../codec';
 import { cir511StateJson, type Cir511State } from '../guard';
+import type { EntropyPolicy } from '../entropy';
 import type { DrvPacket, KeyLedgerState } from '../ledger';
 import { UD } from '../math';
 import { accountsRoot, type AccountTree } from './account-tree';
@@ -23,6 +24,12 @@ export type EngineState = {
   readonly genesisHash: string;
   readonly genesisTime: bigint;
   readonly params: EngineParams;
+  /**
+   * The genesis entropy policy: when set, every packet's seed must derive from a trusted beacon
+   * round and its VDF (issue 22); null on chains whose genesis has no `entropy` section. Covered by
+   * the genesis hash.
+   */
+  readonly entropy: EntropyPolicy | null;
   /** Receives fees and the rewards a cap or an empty bundle leaves over. */
   readonly treasury: string;
   /** Committed bundles; the next packet's sequence. */

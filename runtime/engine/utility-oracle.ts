@@ -211,14 +211,6 @@ export function admitGuidance(
   return { ok: true, guidance: candidate };
 }
 
-/** ATR directional vector of the current guidance: (f_ATR, ATR magnitude). */
-export function getAtrDirectionalVector(guidance: Guidance): {
-  fAtr: UD128x18;
-  magnitude: UD128x18;
-} {
-  return { fAtr: guidance.fAtr, magnitude: guidance.atrMagnitude };
-}
-
 /** Directional penalty of an action kind under the current guidance (0 when the kind has none). */
 export function getDirectionalPenalty(guidance: Guidance, actionKind: string): UD128x18 {
   let lo = 0;

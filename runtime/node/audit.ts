@@ -22,6 +22,7 @@ import {
   type EngineState,
   type SignedTx,
 } from '../engine';
+import { verifyEntropyAnchor } from '../entropy';
 import { isCodedError } from '../errors';
 import {
   appendCoherenceEntry,
@@ -32,6 +33,7 @@ import {
   replayKeyLedger,
   verifyCoherenceSeal,
   type CoherenceEntry,
+  type DrvPacket,
   type KeyLedgerState,
 } from '../ledger';
 import { parseCoherenceEntry, parseCoherenceSeal } from './records';
@@ -142,6 +144,8 @@ async function replayOne(
       err instanceof Error ? err.message : String(err),
     );
   }
+  const anchorIssue = entropyAnchorIssue(store, state, packet);
+  if (anchorIssue !== null) return miss('entropy anchor', 'the seal the record names', anchorIssue);
   const preverified = await verifySignatures(state, txs, options.pool);
   let replayed;
   try {
@@ -186,6 +190,27 @@ async function replayOne(
       return miss('stored seal_hash', coherenceSealHash(seal), row.sealHash);
   }
   return { state: replayed.state, entry, txs: txs.length };
+}
+
+/**
+ * On a chain with an entropy policy, the seal a packet's VDF input is bound to must be the stored
+ * seal at that height (the engine checks everything else in the record, but holds no seals).
+ */
+function entropyAnchorIssue(
+  store: NodeStore,
+  state: EngineState,
+  packet: DrvPacket,
+): string | null {
+  if (state.entropy === null) return null;
+  try {
+    verifyEntropyAnchor(packet, (height) =>
+      height < state.height ? store.coherence(Number(height))?.sealHash : undefined,
+    );
+    return null;
+  } catch (err) {
+    if (isCodedError(err)) return `${err.code}: ${err.message}`;
+    throw err;
+  }
 }
 
 /** Verifies every transaction signature against its sender's key (or the registering key). */

@@ -4,6 +4,7 @@
  *   D/config.json     node settings (listen address, bundle and mempool limits, verification)
  *   D/genesis.json    the genesis document (the store keeps the canonical copy)
  *   D/keys/*.key      encrypted ML-DSA-87 keys: sequencer, oracle, admin, and demo accounts
+ *   D/beacon-devnet.json  the devnet beacon's BLS key and chain (devnet genesis only)
  *   D/qfs.db          the SQLite store (WAL)
  * @module
  */
@@ -19,6 +20,15 @@ import {
   type KeyPair,
 } from '../crypto';
 import { loadGenesis } from '../engine';
+import {
+  beaconChainJson,
+  entropyPolicyJson,
+  parseEntropyPolicy,
+  POLICY_DEFAULTS,
+  QUICKNET,
+  type BeaconChain,
+} from '../entropy';
+import { createDevnetBeacon, writeDevnetBeacon } from '../entropy/beacon-server';
 import { devnetGenesis } from '../sdk/devnet';
 import { ConfigError } from './config-errors';
 import { DEFAULT_LIMITS, type NodeLimits } from './sequencer';
@@ -47,6 +57,30 @@ export type NodeConfig = NodeLimits & {
    * that is set), 'off' nowhere, or 'HOST:PORT' on a listener of its own and not on the API.
    */
   readonly metricsListen: string;
+} & EntropyConfig;
+
+/**
+ * Where packet entropy comes from on a chain whose genesis has an entropy policy (issue 22). One
+ * line switches the devnet to the League of Entropy: `"entropyBeacon": "quicknet"`.
+ */
+export type EntropyConfig = {
+  /**
+   * The beacon chain to fetch, by its name in the genesis policy ("" = the first one listed):
+   * "devnet" (served by the node from D/beacon-devnet.json) or "quicknet".
+   */
+  readonly entropyBeacon: string;
+  /** Relay base URLs, comma-separated ("" = the chain's defaults). */
+  readonly entropyBeaconUrls: string;
+  /** QRNG API URL ("" = no QRNG); its key comes from the QFS_QRNG_API_KEY environment variable. */
+  readonly entropyQrngUrl: string;
+  /** The QRNG provider's name as recorded in packets. */
+  readonly entropyQrngProvider: string;
+  /** How often the QRNG is asked (ms; its bytes are reused in between; ANU's free tier is small). */
+  readonly entropyQrngIntervalMs: number;
+  /** Timeout of one beacon or QRNG request (ms). */
+  readonly entropyFetchTimeoutMs: number;
+  /** How long stamping a packet waits for a fresh round's VDF before using a stale round (ms). */
+  readonly entropyWaitMs: number;
 };
 
 /** The default API port of a sequencer node. */
@@ -65,6 +99,13 @@ export const DEFAULT_CONFIG: NodeConfig = Object.freeze({
   requestTimeoutMs: 30_000,
   keepAliveTimeoutMs: 30_000,
   metricsListen: '',
+  entropyBeacon: '',
+  entropyBeaconUrls: '',
+  entropyQrngUrl: '',
+  entropyQrngProvider: 'anu-quantum-numbers',
+  entropyQrngIntervalMs: 3_600_000,
+  entropyFetchTimeoutMs: 2_000,
+  entropyWaitMs: 5_000,
 });
 
 export const DEMO_ACCOUNTS = Object.freeze(['alice', 'bob', 'carol']);
@@ -76,6 +117,7 @@ export function paths(dir: string) {
     keys: path.join(dir, 'keys'),
     key: (name: string) => path.join(dir, 'keys', `${name}.key`),
     db: path.join(dir, 'qfs.db'),
+    devnetBeacon: path.join(dir, 'beacon-devnet.json'),
   };
 }
 
@@ -103,6 +145,10 @@ export type InitOptions = {
   readonly sequencerKeyFile?: string;
   readonly scryptN?: number;
   readonly nowMs: bigint;
+  /** The devnet genesis's VDF delay T (default: the measured default of runtime/entropy). */
+  readonly vdfT?: bigint;
+  /** The devnet beacon's period in seconds (default 3, like quicknet). */
+  readonly beaconPeriodSeconds?: bigint;
 };
 
 export type InitResult = {
@@ -136,6 +182,11 @@ export function initDataDir(options: InitOptions): InitResult {
     const admin = make('admin');
     const demo = DEMO_ACCOUNTS.map((name) => ({ name, key: make(name) }));
     for (const d of demo) accounts.push({ name: d.name, address: d.key.address });
+    const beacon = createDevnetBeacon({
+      genesisTime: options.nowMs / 1000n,
+      periodSeconds: options.beaconPeriodSeconds ?? 3n,
+    });
+    writeDevnetBeacon(p.devnetBeacon, beacon);
     genesis = devnetGenesis({
       chainId: options.chainId ?? 'qfs-devnet',
       genesisTime: options.nowMs,
@@ -148,6 +199,7 @@ export function initDataDir(options: InitOptions): InitResult {
         balances: { CHR: '10000', FLX: '10000', PSI: '1000', ATR: '1000', RES: '1000' },
       })),
       treasury: admin.address,
+      entropy: devnetEntropyPolicy(beacon.chain, options.vdfT ?? POLICY_DEFAULTS.vdfT),
     });
   } else {
     if (options.sequencerKeyFile === undefined)
@@ -172,6 +224,19 @@ export function initDataDir(options: InitOptions): InitResult {
     store.close();
   }
   return { chainId: state.chainId, sequencer: sequencer.address, accounts };
+}
+
+/**
+ * The devnet genesis's entropy policy: its own beacon and quicknet, so that switching the node to
+ * quicknet is one configuration line and needs no new genesis.
+ */
+export function devnetEntropyPolicy(devnet: BeaconChain, vdfT: bigint): Record<string, unknown> {
+  return entropyPolicyJson(
+    parseEntropyPolicy({
+      beacons: [beaconChainJson(devnet), beaconChainJson(QUICKNET)],
+      vdf: { modulus: 'rsa-2048', t: vdfT.toString() },
+    }),
+  );
 }
 
 /** Decrypts a named key of the data directory. */

@@ -9,14 +9,17 @@ import { SignPool, VerifyPool } from '../crypto';
 import { assertManifestIntact, isHalt } from '../guard';
 import type { FastifyInstance } from 'fastify';
 import { readChainConfig } from '../chain/config';
+import { loadGenesis } from '../engine';
 import { buildApp, buildMetricsApp, type ApiOptions } from './api/app';
 import { createApiMetrics, type ApiMetrics } from './api/metrics';
 import { publicChainInfo, type PublicChainInfo } from './api/routes/explorer';
 import { ConfigError } from './config-errors';
-import { osEntropy, systemClock, type Clock, type EntropySource } from './clock';
+import { systemClock, type Clock, type EntropySource } from './clock';
 import { loadKey, paths, readConfig, type NodeConfig } from './data-dir';
+import { setUpEntropy, type NodeEntropy } from './entropy-setup';
 import { measureManifest, readManifest } from './integrity';
 import { Sequencer, type Logger } from './sequencer';
+import { storedGenesis } from './state-loader';
 import { NodeStore } from './store';
 
 export type StartOptions = {
@@ -30,7 +33,10 @@ export type StartOptions = {
   readonly config?: Partial<NodeConfig>;
   readonly log?: Logger;
   readonly clock?: Clock;
+  /** A seed source to use instead of the genesis policy's (tests). */
   readonly entropy?: EntropySource;
+  /** The environment (QFS_QRNG_API_KEY); default process.env. */
+  readonly env?: NodeJS.ProcessEnv;
   /** Where the integrity manifest and the measured files live (tests point it at a copy). */
   readonly codeRoot?: string;
   readonly anchorStatus?: () => unknown;
@@ -40,6 +46,8 @@ export type RunningNode = {
   readonly url: string;
   readonly sequencer: Sequencer;
   readonly config: NodeConfig;
+  /** The node's entropy: the service's status, the devnet beacon's URL when the node serves it. */
+  readonly entropy: NodeEntropy;
   /** Stops everything cleanly; resolves `closed` with 0 unless a halt code is pending. */
   close(): Promise<void>;
   /** Resolves with the process exit code: 0 after close, 302/412 when a daemon halts. */
@@ -63,19 +71,32 @@ export async function startNode(options: StartOptions): Promise<RunningNode> {
     log: (line) => log.warn({ backend: 'noble' }, line),
   });
   const signer = new SignPool(1);
-  const sequencer = await Sequencer.open({
-    store,
-    key,
-    signer,
-    clock: options.clock ?? systemClock,
-    entropy: options.entropy ?? osEntropy,
-    pool,
-    limits: config,
-    log,
-  });
+  const clock = options.clock ?? systemClock;
+  let sequencer: Sequencer | undefined;
+  const entropy = await nodeEntropy(options, config, store, clock, log, () => sequencer);
+  try {
+    sequencer = await Sequencer.open({
+      store,
+      key,
+      signer,
+      clock,
+      entropy: entropy.source,
+      pool,
+      limits: config,
+      log,
+    });
+  } catch (err) {
+    await entropy.close();
+    throw err;
+  }
+  entropy.service?.resumeFrom(sequencer.state.lastPacket);
+  sequencer.on('bundle', (result) => entropy.service?.observe(result));
   const checkCode = () => checkIntegrity(sequencer, options.codeRoot);
   checkCode();
-  const metrics = createApiMetrics(sequencer, { processMetrics: true });
+  const metrics = createApiMetrics(sequencer, {
+    processMetrics: true,
+    entropyStatus: () => entropy.status(),
+  });
   const apiOptions: ApiOptions = {
     limits: {
       rateLimitMax: config.rateLimitPerMinute,
@@ -94,6 +115,7 @@ export async function startNode(options: StartOptions): Promise<RunningNode> {
       version: VERSION,
       ...(options.anchorStatus === undefined ? {} : { anchorStatus: options.anchorStatus }),
       explorer: { chain: explorerChain(options.dir, log) },
+      entropyStatus: () => entropy.status(),
     },
     apiOptions,
   );
@@ -117,6 +139,7 @@ export async function startNode(options: StartOptions): Promise<RunningNode> {
       await metricsApp?.close();
       await pool.close();
       await signer.close();
+      await entropy.close();
       store.close();
       log.info({ exitCode }, 'node stopped');
       resolveClosed(exitCode);
@@ -149,7 +172,40 @@ export async function startNode(options: StartOptions): Promise<RunningNode> {
     },
     'node started',
   );
-  return { url, sequencer, config, close, closed };
+  return { url, sequencer, config, entropy, close, closed };
+}
+
+/**
+ * The seed source: the caller's, or the genesis policy's entropy service (anchored to the newest
+ * seal of the sequencer once it exists), or OS randomness on a chain without a policy.
+ */
+async function nodeEntropy(
+  options: StartOptions,
+  config: NodeConfig,
+  store: NodeStore,
+  clock: Clock,
+  log: Logger,
+  sequencer: () => Sequencer | undefined,
+): Promise<NodeEntropy> {
+  if (options.entropy !== undefined) {
+    const source = options.entropy;
+    return { source, service: null, beaconUrl: null, status: () => null, close: async () => {} };
+  }
+  const genesis = loadGenesis(storedGenesis(store)).state;
+  return setUpEntropy({
+    dir: options.dir,
+    config,
+    policy: genesis.entropy,
+    chainId: genesis.chainId,
+    nowMs: () => clock.nowMs(),
+    log,
+    env: options.env ?? process.env,
+    anchor: () => {
+      const seq = sequencer();
+      if (seq === undefined || seq.state.height === 0n) return null;
+      return { height: seq.state.height - 1n, sealHash: seq.lastSealHash };
+    },
+  });
 }
 
 /** The chain facts the explorer page is given (read once at start; null without a chain). */

@@ -113,6 +113,17 @@ export function bundleSummaryJson(r: BundleResult): Record<string, unknown> {
       deviation: UD.format(d.deviation),
       threshold: UD.format(d.threshold),
     })),
+    // The engine's verdict on the packet's entropy; cir511 marks a stale-beacon dissonance.
+    entropy:
+      r.entropy === null
+        ? null
+        : {
+            source: r.entropy.source,
+            chainHash: r.entropy.chainHash,
+            round: r.entropy.round.toString(),
+            staleRounds: r.entropy.staleRounds.toString(),
+            cir511: r.entropy.cir511,
+          },
     opLogEntryCount: r.opLogEntryCount,
   };
 }

@@ -48,6 +48,7 @@ import {
   packetBody,
   packetSigningBytes,
   type CoherenceEntry,
+  type EntropyRecord,
   type KeyLedgerEntry,
 } from '../ledger';
 import { nextNonceOf, planAdmission, Reservations } from './admission';
@@ -468,10 +469,9 @@ export class Sequencer extends EventEmitter {
       return null;
     }
     const txs = entries.map((e) => e.tx);
-    const last = state.lastPacket?.ttsTimestamp ?? state.genesisTime;
-    const now = this.#opts.clock.nowMs();
-    const ttsTimestamp = now > last ? now : last + 1n; // strictly increasing even if the clock steps back
-    const { seed, entropy } = this.#opts.entropy(this.#lastSealHash);
+    const stamped = await this.#stamp(state);
+    if (stamped === null) return null;
+    const { ttsTimestamp, seed, entropy } = stamped;
     const body = packetBody(
       createPacket({
         chainId: state.chainId,
@@ -502,6 +502,29 @@ export class Sequencer extends EventEmitter {
       return null;
     }
     return (await this.#commit(result, entries)) ? result : null;
+  }
+
+  /**
+   * The packet's timestamp and seed: the entropy source may wait (bounded) for a fresh beacon
+   * round's VDF first, so the clock is read after it. Null when no seed can be derived now (no
+   * verified beacon round yet): nothing is produced and the transactions wait.
+   */
+  async #stamp(
+    state: EngineState,
+  ): Promise<{ ttsTimestamp: bigint; seed: string; entropy: EntropyRecord } | null> {
+    const source = this.#opts.entropy;
+    if (source.prepare !== undefined && !(await source.prepare())) return null;
+    if (this.#halt !== null) return null;
+    const last = state.lastPacket?.ttsTimestamp ?? state.genesisTime;
+    const now = this.#opts.clock.nowMs();
+    const ttsTimestamp = now > last ? now : last + 1n; // strictly increasing even if the clock steps back
+    const derived = source.derive({
+      height: state.height,
+      ttsTimestamp,
+      previousSealHash: this.#lastSealHash,
+      previous: state.lastPacket,
+    });
+    return derived === null ? null : { ttsTimestamp, ...derived };
   }
 
   async #commit(result: BundleResult, entries: readonly MempoolEntry[]): Promise<boolean> {

@@ -24,6 +24,8 @@ export type DevnetOptions = {
   readonly accounts: readonly DevnetAccount[];
   readonly treasury: string;
   readonly params?: Readonly<Record<string, unknown>>;
+  /** The genesis `entropy` section (runtime/entropy's policy), if the chain has one. */
+  readonly entropy?: Readonly<Record<string, unknown>>;
 };
 
 /** The default guidance: S_CHR 0.95, f_ATR 0.05, FLX magnitudes 1, φ, φ². */
@@ -60,5 +62,6 @@ export function devnetGenesis(options: DevnetOptions): Record<string, unknown> {
     accounts: options.accounts.map((a) => ({ address: a.address, balances: { ...a.balances } })),
     keys,
     guidance: HEALTHY_GUIDANCE,
+    ...(options.entropy === undefined ? {} : { entropy: options.entropy }),
   };
 }

@@ -28,6 +28,8 @@ export function registerNodeCommands(program: Command, io: CliIo, state: State):
     .option('--sequencer-key <file>', 'encrypted sequencer key (required with --genesis)')
     .option('--chain-id <id>', 'chain id of the devnet genesis', 'qfs-devnet')
     .option('--kdf-log-n <n>', 'scrypt cost log2(N) of the new key files (14..20)', '18')
+    .option('--vdf-t <n>', 'VDF delay T of the devnet genesis (squarings per beacon round)')
+    .option('--beacon-period <s>', 'period of the devnet beacon in seconds (1..60)', '3')
     .action(
       async (o: {
         dir: string;
@@ -35,12 +37,18 @@ export function registerNodeCommands(program: Command, io: CliIo, state: State):
         sequencerKey?: string;
         chainId: string;
         kdfLogN: string;
+        vdfT?: string;
+        beaconPeriod: string;
       }) => {
         await runCommand(io, state, async () => {
           const passphrase = await resolvePassphrase(io, process.env, { confirm: true });
           const logN = Number(o.kdfLogN);
           if (!Number.isInteger(logN) || logN < 14 || logN > 20)
             return usage(io, state, '--kdf-log-n must be an integer in [14, 20]');
+          if (o.vdfT !== undefined && !/^[1-9][0-9]{0,7}$/.test(o.vdfT))
+            return usage(io, state, '--vdf-t must be a positive integer');
+          if (!/^[1-9][0-9]?$/.test(o.beaconPeriod) || Number(o.beaconPeriod) > 60)
+            return usage(io, state, '--beacon-period must be an integer in [1, 60]');
           const result = initDataDir({
             dir: o.dir,
             passphrase,
@@ -51,6 +59,8 @@ export function registerNodeCommands(program: Command, io: CliIo, state: State):
             ...(o.sequencerKey === undefined ? {} : { sequencerKeyFile: o.sequencerKey }),
             scryptN: 2 ** logN,
             nowMs: systemClock.nowMs(),
+            ...(o.vdfT === undefined ? {} : { vdfT: BigInt(o.vdfT) }),
+            beaconPeriodSeconds: BigInt(o.beaconPeriod),
           });
           println(io, `initialised ${o.dir} (chain ${result.chainId})`);
           println(io, `sequencer: ${result.sequencer}`);

@@ -8,6 +8,7 @@ import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import type { EntropyStatus } from '../../entropy/service';
 import type { Logger, Sequencer } from '../sequencer';
 import { ApiBadRequestError, ApiRateLimitedError, ApiRouteNotFoundError } from './errors';
 import { registerExplorerStatic } from './explorer-static';
@@ -63,6 +64,8 @@ export type ApiDeps = {
   readonly anchorStatus?: () => unknown;
   /** What the explorer (served at `/`) is told about the chain; its files' directory (tests). */
   readonly explorer?: ExplorerDeps & { readonly dir?: string };
+  /** The entropy service's status (beacon, VDF, staleness, CIR-511), for /v1/status and /metrics. */
+  readonly entropyStatus?: () => EntropyStatus | null;
 };
 
 export type ApiOptions = {
@@ -96,7 +99,10 @@ export function buildApp(deps: ApiDeps, options: ApiOptions = {}): FastifyInstan
   const limits: ApiLimits = { ...DEFAULT_API_LIMITS, ...options.limits };
   const metrics =
     options.metrics ??
-    createApiMetrics(deps.sequencer, { processMetrics: options.processMetrics ?? true });
+    createApiMetrics(deps.sequencer, {
+      processMetrics: options.processMetrics ?? true,
+      ...(deps.entropyStatus === undefined ? {} : { entropyStatus: deps.entropyStatus }),
+    });
   const app = createBaseApp(limits, options, metrics);
   const ctx: RouteContext = {
     limits,
@@ -104,6 +110,7 @@ export function buildApp(deps: ApiDeps, options: ApiOptions = {}): FastifyInstan
     metrics,
     version: deps.version,
     anchorStatus: deps.anchorStatus,
+    entropyStatus: deps.entropyStatus,
   };
   app.register(swagger, {
     openapi: {

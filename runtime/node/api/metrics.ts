@@ -6,6 +6,7 @@
  */
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { BundleResult } from '../../engine';
+import type { EntropyStatus } from '../../entropy/service';
 import type { Sequencer } from '../sequencer';
 
 export type ApiMetrics = {
@@ -33,7 +34,10 @@ export const HTTP_DURATION_BUCKETS = Object.freeze([
  * @param options - `processMetrics`: also collect prom-client's process metrics (CPU, memory,
  *   event-loop lag, GC)
  */
-export function createApiMetrics(seq: Sequencer, options: { processMetrics: boolean }): ApiMetrics {
+export function createApiMetrics(
+  seq: Sequencer,
+  options: { processMetrics: boolean; entropyStatus?: () => EntropyStatus | null },
+): ApiMetrics {
   const registry = new Registry();
   const registers = [registry];
   new Gauge({
@@ -105,6 +109,7 @@ export function createApiMetrics(seq: Sequencer, options: { processMetrics: bool
     registers,
   });
   if (options.processMetrics) collectDefaultMetrics({ register: registry, prefix: 'qfs_' });
+  entropyMetrics(registers, options.entropyStatus);
 
   const onBundle = (result: BundleResult): void => {
     bundleSize.observe(result.receipts.length);
@@ -125,4 +130,50 @@ export function createApiMetrics(seq: Sequencer, options: { processMetrics: bool
       seq.off('bundle', onBundle);
     },
   };
+}
+
+/**
+ * Entropy metrics (issue 22), read from the entropy service at scrape time like /v1/status: the
+ * last committed packet's beacon round, how many rounds stale it was, whether it was fresh,
+ * CIR-511 entropy dissonances since the node started, and consecutive provider failures. Absent
+ * on a chain without an entropy policy.
+ */
+function entropyMetrics(
+  registers: Registry[],
+  status: (() => EntropyStatus | null) | undefined,
+): void {
+  const gauge = (name: string, help: string, read: (s: EntropyStatus) => number | null) =>
+    new Gauge({
+      name,
+      help,
+      registers,
+      collect() {
+        const s = status?.() ?? null;
+        const value = s === null ? null : read(s);
+        if (value !== null) this.set(value);
+      },
+    });
+  gauge('qfs_entropy_beacon_round', 'Beacon round of the last committed packet', (s) =>
+    s.lastPacket === null ? null : Number(s.lastPacket.round),
+  );
+  gauge(
+    'qfs_entropy_stale_rounds',
+    'Rounds the last committed packet’s beacon round is behind its timestamp',
+    (s) => (s.lastPacket === null ? null : Number(s.lastPacket.staleRounds)),
+  );
+  gauge(
+    'qfs_entropy_fresh',
+    '1 when the last committed packet used a fresh beacon round, 0 when stale (OS randomness mixed in)',
+    (s) => (s.lastPacket === null ? null : s.lastPacket.source === 'beacon-vdf' ? 1 : 0),
+  );
+  gauge(
+    'qfs_entropy_cir511_bundles',
+    'Bundles committed since the node started whose packet was a CIR-511 entropy dissonance',
+    (s) => s.cir511Bundles,
+  );
+  gauge(
+    'qfs_entropy_provider_failures',
+    'Consecutive failed beacon fetches (0 while the beacon answers)',
+    (s) => s.provider.consecutiveFailures,
+  );
 }

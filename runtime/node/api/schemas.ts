@@ -290,6 +290,13 @@ export const bundleViewSchema = {
     toTreasury: amounts,
     fees: amount,
     dissonance: { type: 'array', items: anyObject },
+    entropy: {
+      type: ['object', 'null'],
+      description:
+        'the engine’s verdict on the packet’s entropy record: source, beacon chain and round, ' +
+        'stale rounds, cir511 (a stale-beacon dissonance); null on a chain without an entropy policy',
+      additionalProperties: true,
+    },
     opLogEntryCount: { type: 'integer', minimum: 0 },
     coherenceEntry: { ...sealSchema, description: 'the CoherenceLedger entry as stored' },
     seal: sealSchema,
@@ -352,6 +359,15 @@ export const statusSchema = {
     },
     mempoolDepth: { type: 'integer', minimum: 0 },
     lastAnchor: { description: 'the anchoring service’s last anchor, null when not anchoring' },
+    entropy: {
+      type: 'object',
+      additionalProperties: true,
+      description:
+        'where packet seeds come from: mode "beacon-vdf" with the beacon, the newest evaluated ' +
+        'round and its age, the provider’s reachability, the QRNG, the last packet’s source and ' +
+        'stale rounds, and how many bundles were CIR-511 entropy dissonances (docs/entropy.md); ' +
+        'mode "unverified" on a chain without an entropy policy',
+    },
   },
 } as const;
 

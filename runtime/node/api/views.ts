@@ -98,6 +98,7 @@ export function bundleView(seq: Sequencer, height: number): Record<string, unkno
     toTreasury: summary.toTreasury,
     fees: summary.fees,
     dissonance: summary.dissonance,
+    entropy: summary.entropy ?? null,
     opLogEntryCount: summary.opLogEntryCount,
     coherenceEntry: JSON.parse(coherence.entry),
     seal: JSON.parse(coherence.seal),
@@ -136,6 +137,7 @@ export function statusView(
   seq: Sequencer,
   version: string,
   lastAnchor: unknown,
+  entropy: unknown = null,
 ): Record<string, unknown> {
   const state = seq.state;
   const head = seq.coherenceHead;
@@ -159,6 +161,10 @@ export function statusView(
           },
     mempoolDepth: seq.mempoolSize,
     lastAnchor: plainJson(lastAnchor ?? null),
+    // Without an entropy service (a chain without an entropy policy), what the last packet says.
+    entropy: plainJson(
+      entropy ?? { mode: 'unverified', lastSource: state.lastPacket?.entropy.source ?? null },
+    ),
   };
 }
 

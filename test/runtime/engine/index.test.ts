@@ -41,7 +41,6 @@ describe('runtime/engine exports', () => {
       'compareAddresses',
       'executeBundle',
       'getAccount',
-      'getAtrDirectionalVector',
       'getDirectionalPenalty',
       'guidanceToJson',
       'isToken',

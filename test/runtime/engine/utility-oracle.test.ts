@@ -10,7 +10,7 @@
  * ├── GUIDANCE_FROM_FUTURE: meant for a packet after the next one
  * ├── GUIDANCE_STALE: more than guidanceAgeMaxPackets before the next packet
  * └── accepts the boundaries (forPacket = next packet; age = the maximum)
- * getDirectionalPenalty / getAtrDirectionalVector
+ * getDirectionalPenalty
  * property: HSMF never fails on arithmetic for guidance that passed parseGuidance
  */
 import { expect } from 'chai';
@@ -18,7 +18,6 @@ import fc from 'fast-check';
 import {
   admitGuidance,
   DEFAULT_PARAMS,
-  getAtrDirectionalVector,
   getDirectionalPenalty,
   guidanceToJson,
   parseGuidance,
@@ -193,15 +192,6 @@ describe('getDirectionalPenalty', () => {
   it('returns 0 for a kind without a penalty', () => {
     expect(getDirectionalPenalty(g, 'relay')).to.equal(UD.ZERO);
     expect(getDirectionalPenalty(guidanceWith({ penalties: [] }), 'compute')).to.equal(UD.ZERO);
-  });
-});
-
-describe('getAtrDirectionalVector', () => {
-  it('returns f_ATR and the ATR magnitude of the guidance', () => {
-    expect(getAtrDirectionalVector(guidanceWith())).to.deep.equal({
-      fAtr: UD.parse('0.05'),
-      magnitude: UD.parse('10'),
-    });
   });
 });
 

@@ -22,13 +22,19 @@ describe('loadConfig', () => {
     return file;
   }
 
-  it('reads the project config: the five core folders', () => {
+  it('reads the project config: the five core folders and the pure files of runtime/entropy', () => {
     expect(loadConfig(path.join(ROOT, 'zero-sim.config.json')).core).to.deep.equal([
       'runtime/math',
       'runtime/codec',
       'runtime/ledger',
       'runtime/engine',
       'runtime/guard',
+      'runtime/entropy/beacon.ts',
+      'runtime/entropy/errors.ts',
+      'runtime/entropy/index.ts',
+      'runtime/entropy/policy.ts',
+      'runtime/entropy/record.ts',
+      'runtime/entropy/vdf.ts',
     ]);
   });
 
@@ -79,6 +85,15 @@ describe('coreFiles', () => {
       'runtime/engine/a.ts',
       'runtime/engine/b.ts',
       'runtime/engine/deep/c.js',
+    ]);
+  });
+
+  it('lists a core file given by name, and skips a named file that does not exist', () => {
+    touch('runtime/entropy/vdf.ts');
+    touch('runtime/entropy/service.ts');
+    const rel = coreFiles({ core: ['runtime/entropy/vdf.ts', 'runtime/entropy/gone.ts'] }, root);
+    expect(rel.map((f) => path.relative(root, f).split(path.sep).join('/'))).to.deep.equal([
+      'runtime/entropy/vdf.ts',
     ]);
   });
 

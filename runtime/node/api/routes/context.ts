@@ -12,4 +12,5 @@ export type RouteContext = {
   readonly metrics: ApiMetrics;
   readonly version: string;
   readonly anchorStatus: (() => unknown) | undefined;
+  readonly entropyStatus: (() => unknown) | undefined;
 };

@@ -16,11 +16,18 @@ export function registerNodeRoutes(app: FastifyInstance, ctx: RouteContext): voi
     {
       schema: {
         tags: ['node'],
-        summary: 'Chain, heights, head hashes, halt state, mempool depth and last anchor',
+        summary:
+          'Chain, heights, head hashes, halt state, mempool depth, last anchor and entropy source',
         response: { 200: statusSchema, ...errorResponses },
       },
     },
-    async () => statusView(ctx.sequencer, ctx.version, ctx.anchorStatus?.() ?? null),
+    async () =>
+      statusView(
+        ctx.sequencer,
+        ctx.version,
+        ctx.anchorStatus?.() ?? null,
+        ctx.entropyStatus?.() ?? null,
+      ),
   );
 }
 

@@ -6,7 +6,7 @@
  * GET /v1/bundles/:height → the bundle (signed packet, tx hashes, summary, entry, seal) | 404 | 400
  * GET /v1/seals/latest → 404 before the first bundle, then the seal that verifies
  * GET /v1/keyledger/seal → 404 until a bundle carries a key event, then its seal
- * GET /v1/status → chain, heights, head hashes, halt, mempool depth, last anchor
+ * GET /v1/status → chain, heights, head hashes, halt, mempool depth, last anchor, entropy
  */
 import { expect } from 'chai';
 import { parseAddress } from '../../../../runtime/codec';
@@ -68,6 +68,8 @@ describe('ledger routes', () => {
         halted: null,
         mempoolDepth: 0,
         lastAnchor: null,
+        // A chain without a genesis entropy policy, and no packet yet.
+        entropy: { mode: 'unverified', lastSource: null },
       });
     });
   });
