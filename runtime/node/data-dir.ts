@@ -18,8 +18,7 @@ import {
   writeKeyFile,
   type KeyPair,
 } from '../crypto';
-import { loadGenesis } from '../engine';
-import { devnetGenesis } from '../sdk/devnet';
+import { devnetGenesis, loadGenesis } from '../engine';
 import { ConfigError } from './config-errors';
 import { DEFAULT_LIMITS, type NodeLimits } from './sequencer';
 import { NodeStore } from './store';

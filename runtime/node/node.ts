@@ -7,6 +7,7 @@
 import { pino } from 'pino';
 import { SignPool, VerifyPool } from '../crypto';
 import { assertManifestIntact, isHalt } from '../guard';
+import type { AnchorStatus } from './anchoring';
 import { buildApp } from './api/app';
 import { osEntropy, systemClock, type Clock, type EntropySource } from './clock';
 import { loadKey, paths, readConfig, type NodeConfig } from './data-dir';
@@ -28,13 +29,17 @@ export type StartOptions = {
   readonly entropy?: EntropySource;
   /** Where the integrity manifest and the measured files live (tests point it at a copy). */
   readonly codeRoot?: string;
-  readonly anchorStatus?: () => unknown;
+  /** Where anchoring stands, for `/v1/status` and `/metrics` (null: the node does not anchor). */
+  readonly anchorStatus?: () => AnchorStatus | null;
 };
 
 export type RunningNode = {
   readonly url: string;
   readonly sequencer: Sequencer;
   readonly config: NodeConfig;
+  readonly log: Logger;
+  /** Runs `stop` first when the node closes (services attached to it, e.g. anchoring). */
+  onClose(stop: () => Promise<void>): void;
   /** Stops everything cleanly; resolves `closed` with 0 unless a halt code is pending. */
   close(): Promise<void>;
   /** Resolves with the process exit code: 0 after close, 302/412 when a daemon halts. */
@@ -93,9 +98,11 @@ export async function startNode(options: StartOptions): Promise<RunningNode> {
   let resolveClosed: (code: number) => void = () => undefined;
   const closed = new Promise<number>((resolve) => (resolveClosed = resolve));
   let closing: Promise<void> | null = null;
+  const attached: (() => Promise<void>)[] = [];
   const close = (): Promise<void> => {
     closing ??= (async () => {
       if (watchdog !== null) clearInterval(watchdog);
+      for (const stop of attached.reverse()) await stop();
       await sequencer.stop();
       await app.close();
       await pool.close();
@@ -132,7 +139,8 @@ export async function startNode(options: StartOptions): Promise<RunningNode> {
     },
     'node started',
   );
-  return { url, sequencer, config, close, closed };
+  const onClose = (stop: () => Promise<void>) => void attached.push(stop);
+  return { url, sequencer, config, log, onClose, close, closed };
 }
 
 /** AntiTamper: the shipped files must match the install-time manifest, else CIR-412. */

@@ -46,3 +46,13 @@ export async function deployAnchorHolding(
   await anchor.anchorSeal(COHERENCE, after, seal(after), seal(after - 1n), ...NO_L1);
   return anchor;
 }
+
+/** The message a promise rejects with (fails the test if it resolves). */
+export async function rejectionOf(promise: Promise<unknown>): Promise<string> {
+  try {
+    await promise;
+  } catch (err) {
+    return err instanceof Error ? err.message : String(err);
+  }
+  throw new Error('expected a rejection');
+}

@@ -8,44 +8,28 @@ import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import type { AnchorStatus } from '../anchoring';
 import type { Sequencer } from '../sequencer';
 import { ApiRateLimitedError, ApiRouteNotFoundError } from './errors';
 import { isLoggedFailure, toHttpError } from './http-errors';
+import { DEFAULT_API_LIMITS, type ApiLimits } from './limits';
 import { createApiMetrics } from './metrics';
 import type { RouteContext } from './routes/context';
 import { registerLedgerRoutes } from './routes/ledger';
 import { registerNodeRoutes } from './routes/node';
 import { registerTxRoutes } from './routes/tx';
 
+export { DEFAULT_API_LIMITS, type ApiLimits } from './limits';
+
 /** The port the node API listens on unless told otherwise (`qfs start --port`, QFS_URL). */
 export const DEFAULT_API_PORT = 7545;
-
-export type ApiLimits = {
-  /** Largest request body. A signed key rotation, the largest transaction, is about 33 KB. */
-  readonly bodyLimitBytes: number;
-  /** Transactions in one `POST /v1/txs` request. */
-  readonly batchTxsMax: number;
-  /** Largest `POST /v1/txs` body: room for `batchTxsMax` ordinary (~10 KB) transactions. */
-  readonly batchBodyLimitBytes: number;
-  /** Requests per client IP per window: by default 10,000 per second, so that a gateway or a benchmark client is not throttled at 2,000 TPS; lower it for public exposure. */
-  readonly rateLimitMax: number;
-  readonly rateLimitWindowMs: number;
-};
-
-export const DEFAULT_API_LIMITS: ApiLimits = Object.freeze({
-  bodyLimitBytes: 64 * 1024,
-  batchTxsMax: 256,
-  batchBodyLimitBytes: 4 * 1024 * 1024,
-  rateLimitMax: 600_000,
-  rateLimitWindowMs: 60_000,
-});
 
 export type ApiDeps = {
   readonly sequencer: Sequencer;
   /** Node software version, reported by /v1/status and the OpenAPI document. */
   readonly version: string;
-  /** The anchoring service's last anchor, reported by /v1/status (null when absent). */
-  readonly anchorStatus?: () => unknown;
+  /** Where anchoring stands, reported by /v1/status and /metrics (null: the node does not anchor). */
+  readonly anchorStatus?: () => AnchorStatus | null;
 };
 
 export type ApiOptions = {
@@ -72,6 +56,7 @@ export function buildApp(deps: ApiDeps, options: ApiOptions = {}): FastifyInstan
   const app = createFastify(limits, options);
   const metrics = createApiMetrics(deps.sequencer, {
     processMetrics: options.processMetrics ?? true,
+    ...(deps.anchorStatus === undefined ? {} : { anchorStatus: deps.anchorStatus }),
   });
   const ctx: RouteContext = {
     limits,

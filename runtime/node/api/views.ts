@@ -3,6 +3,7 @@
  * like the response schemas in `schemas.ts` (which serialise it).
  * @module
  */
+import type { AnchorStatus } from '../anchoring';
 import { parseAddress } from '../../codec';
 import { amountsJson, EMPTY_ACCOUNT, getAccount, type Receipt } from '../../engine';
 import { keyLedgerView } from '../../ledger';
@@ -131,11 +132,11 @@ export function keySealView(seq: Sequencer): Record<string, unknown> {
   return { height: row.height, seal: JSON.parse(row.seal), sealHash: row.sealHash };
 }
 
-/** The node at a glance: chain, heights, head hashes, halt, mempool depth, last anchor. */
+/** The node at a glance: chain, heights, head hashes, halt, mempool depth, anchoring. */
 export function statusView(
   seq: Sequencer,
   version: string,
-  lastAnchor: unknown,
+  anchoring: AnchorStatus | null,
 ): Record<string, unknown> {
   const state = seq.state;
   const head = seq.coherenceHead;
@@ -158,14 +159,6 @@ export function statusView(
             evidence: { ...halt.evidence },
           },
     mempoolDepth: seq.mempoolSize,
-    lastAnchor: plainJson(lastAnchor ?? null),
+    anchoring,
   };
-}
-
-/** A JSON-safe copy of a value reported by another component (bigints as decimal strings). */
-function plainJson(value: unknown): unknown {
-  return JSON.parse(
-    JSON.stringify(value, (_key, v: unknown) => (typeof v === 'bigint' ? v.toString() : v)) ??
-      'null',
-  );
 }
