@@ -88,8 +88,12 @@ export function readChainConfig(
   const raw = fs.existsSync(file) ? parseFile(file) : null;
   if (raw === null && env.QFS_RPC_URL === undefined) return null;
   const json = raw ?? {};
-  for (const key of Object.keys(json).sort())
+  for (const key of Object.keys(json).sort()) {
     if (!FIELDS.includes(key)) throw new ChainConfigError(file, key, 'unknown setting');
+    // Numbers in the file are JSON numbers; only the environment spells them as text.
+    if (key in BOUNDS && typeof json[key] !== 'number')
+      throw new ChainConfigError(file, key, 'a JSON number');
+  }
   const contracts = (json.contracts ?? {}) as Record<string, unknown>;
   const pick = (name: string, envName: string | null): unknown =>
     (envName === null ? undefined : env[envName]) ??

@@ -14,7 +14,14 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { FetchRequest, Wallet, encryptKeystoreJson, type JsonRpcProvider } from 'ethers';
-import { CHAIN_DEFAULTS, chainConfigPath, writeChainConfig, type ChainConfigFile } from './config';
+import {
+  CHAIN_DEFAULTS,
+  chainConfigPath,
+  readChainConfig,
+  writeChainConfig,
+  type ChainConfig,
+  type ChainConfigFile,
+} from './config';
 import { chainProvider, contractsAt, type AnchorContracts } from './connect';
 import { ChainDeployError } from './errors';
 import { PROJECT_ROOT, runIgnition } from './local-chain';
@@ -88,17 +95,19 @@ export async function deployChain(options: DeployOptions): Promise<DeployResult>
     const epochLength = await epochLengthFor(options, previous, bound, reused);
     await grantSequencerRole(bound, deployer, anchorKey.address, confirmations, options.say);
     const balance = await fund(provider, deployer, anchorKey.address, options, confirmations);
+    const kept = { ...CHAIN_DEFAULTS, ...(previous ?? {}) };
     const config: ChainConfigFile = {
-      ...CHAIN_DEFAULTS,
-      ...(previous ?? {}),
       rpcUrl: options.rpcUrl,
       evmChainId,
       contracts: addresses,
-      keyFile: previous?.keyFile ?? ANCHOR_KEY_FILE,
+      keyFile: kept.keyFile,
       confirmations,
       epochLength,
-      balanceChunkSize:
-        options.balanceChunkSize ?? previous?.balanceChunkSize ?? CHAIN_DEFAULTS.balanceChunkSize,
+      balanceChunkSize: options.balanceChunkSize ?? kept.balanceChunkSize,
+      pollIntervalMs: kept.pollIntervalMs,
+      retryMaxMs: kept.retryMaxMs,
+      rpcTimeoutMs: kept.rpcTimeoutMs,
+      txTimeoutMs: kept.txTimeoutMs,
     };
     writeChainConfig(options.dir, config);
     return { config, reused, anchorAccount: anchorKey.address, admin, anchorBalanceWei: balance };
@@ -145,10 +154,13 @@ async function anchoringKey(options: DeployOptions): Promise<Wallet> {
   return new Wallet(wallet.privateKey);
 }
 
+/** The data directory's chain.json (checked like `qfs start` checks it), its key file as written. */
 function readPreviousConfig(dir: string): ChainConfigFile | null {
   const file = chainConfigPath(dir);
   if (!fs.existsSync(file)) return null;
-  return JSON.parse(fs.readFileSync(file, 'utf8')) as ChainConfigFile;
+  const checked = readChainConfig(dir, {}) as ChainConfig;
+  const raw = JSON.parse(fs.readFileSync(file, 'utf8')) as { keyFile?: string };
+  return { ...checked, keyFile: raw.keyFile ?? ANCHOR_KEY_FILE };
 }
 
 /** The contracts of a previous chain.json when they exist on this chain. */

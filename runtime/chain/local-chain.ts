@@ -14,11 +14,9 @@ import { ChainDeployError } from './errors';
 /** The project root (hardhat.config.ts, ignition/, artifacts/). */
 export const PROJECT_ROOT = path.join(__dirname, '..', '..');
 
-/** Hardhat's default accounts #0 and #1: public knowledge, for a local devnet only. */
+/** Hardhat's default account #0: public knowledge, for a local devnet only. */
 export const HARDHAT_ACCOUNT_0_KEY =
   '0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80';
-export const HARDHAT_ACCOUNT_1_KEY =
-  '0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d';
 
 const HARDHAT_BIN = path.join(
   PROJECT_ROOT,

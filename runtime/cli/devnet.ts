@@ -8,7 +8,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { parseEther } from 'ethers';
+import { parseEther, Wallet } from 'ethers';
 import { startAnchoring, type Anchoring } from '../chain/anchoring';
 import { readChainConfig, type ChainConfig } from '../chain/config';
 import { readChain, type AnchorContracts } from '../chain/connect';
@@ -115,14 +115,10 @@ async function configureDevnetChain(
   passphrase: string,
 ): Promise<ChainConfig> {
   const keyFile = path.join(dir, 'keys', 'anchor.json');
-  if (
-    fs.existsSync(keyFile) &&
-    fs
-      .readFileSync(keyFile, 'utf8')
-      .toLowerCase()
-      .includes('f39fd6e51aad88f6f4ce6ab8827279cfffb92266')
-  )
-    fs.rmSync(keyFile);
+  const deployer = new Wallet(HARDHAT_ACCOUNT_0_KEY).address;
+  // An ethers keystore names its address (lowercase hex without 0x).
+  const stored = fs.existsSync(keyFile) ? fs.readFileSync(keyFile, 'utf8').toLowerCase() : '';
+  if (stored.includes(deployer.slice(2).toLowerCase())) fs.rmSync(keyFile);
   await deployChain({
     dir,
     rpcUrl,
@@ -195,6 +191,24 @@ export async function runDemoWorkload(
     const s = seq.txStatus(h);
     return s?.status === 'committed' && s.receipt.status === 'failed';
   }).length;
+  return {
+    committedHeight,
+    anchoredHeight: anchor.status.anchoredHeight,
+    txs: hashes.length,
+    failedTxs,
+    accounts: await balancesSideBySide(devnet, accounts),
+    api: devnet.node.url,
+    docs: `${devnet.node.url}/docs`,
+    rpcUrl: devnet.chain.rpcUrl,
+  };
+}
+
+/** Each account's balances in the runtime and, read through ethers, on the token contract. */
+async function balancesSideBySide(
+  devnet: Devnet,
+  accounts: readonly { name: string; key: { address: string } }[],
+): Promise<DemoReport['accounts']> {
+  const seq = devnet.node.sequencer;
   const report: DemoReport['accounts'] = {};
   for (const { name, key } of accounts) {
     const account = getAccount(seq.state.accounts, key.address);
@@ -213,16 +227,7 @@ export async function runDemoWorkload(
       ) as Record<Token, string>,
     };
   }
-  return {
-    committedHeight,
-    anchoredHeight: anchor.status.anchoredHeight,
-    txs: hashes.length,
-    failedTxs,
-    accounts: report,
-    api: devnet.node.url,
-    docs: `${devnet.node.url}/docs`,
-    rpcUrl: devnet.chain.rpcUrl,
-  };
+  return report;
 }
 
 async function waitFor(done: () => boolean, timeoutMs: number, what: string): Promise<void> {

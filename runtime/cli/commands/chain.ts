@@ -8,7 +8,7 @@ import type { Command } from 'commander';
 import { formatEther, parseEther, Wallet } from 'ethers';
 import { chainConfigPath, readChainConfig } from '../../chain/config';
 import { readChain } from '../../chain/connect';
-import { deployChain } from '../../chain/deploy';
+import { deployChain, type DeployResult } from '../../chain/deploy';
 import { anchoredEpochs, anchoredHeightOf, readChainHeads } from '../../chain/progress';
 import { NodeStore, paths } from '../../node';
 import { println, runCommand, usage, type CliIo } from '../io';
@@ -31,6 +31,11 @@ type DeployFlags = {
 };
 
 export function registerChainCommands(program: Command, io: CliIo, state: State): void {
+  registerDeploy(program, io, state);
+  registerAnchorStatus(program, io, state);
+}
+
+function registerDeploy(program: Command, io: CliIo, state: State): void {
   program
     .command('chain')
     .description('the EVM chain the node anchors to')
@@ -61,39 +66,48 @@ export function registerChainCommands(program: Command, io: CliIo, state: State)
         if (deployerKey === null)
           return usage(io, state, 'give --deployer-key-file or set QFS_DEPLOYER_KEY');
         const say = (line: string) => (o.json === true ? undefined : println(io, line));
-        const result = await deployChain({
-          dir: o.dir,
-          rpcUrl: o.rpc,
-          deployerKey,
-          passphrase,
-          ...numbers,
-          ...(o.admin === undefined ? {} : { admin: o.admin }),
-          ...(o.reset === true ? { reset: true } : {}),
-          say,
-        });
-        const out = {
-          reused: result.reused,
-          evmChainId: result.config.evmChainId,
-          contracts: result.config.contracts,
-          admin: result.admin,
-          anchorAccount: result.anchorAccount,
-          anchorBalanceEth: formatEther(result.anchorBalanceWei),
-          epochLength: result.config.epochLength,
-          confirmations: result.config.confirmations,
-          chainJson: chainConfigPath(o.dir),
-        };
-        if (o.json === true) return println(io, JSON.stringify(out));
-        println(io, `${out.reused ? 'reused' : 'deployed'} on EVM chain ${out.evmChainId}`);
-        for (const [name, address] of Object.entries(out.contracts))
-          println(io, `  ${name.padEnd(8)} ${address}`);
-        println(io, `admin     ${out.admin}`);
-        println(io, `anchoring ${out.anchorAccount} (${out.anchorBalanceEth} ETH, SEQUENCER_ROLE)`);
-        println(io, `wrote     ${out.chainJson}; \`qfs start --dir ${o.dir}\` anchors`);
-        if (result.anchorBalanceWei === 0n)
-          println(io, 'note: the anchoring key holds no ETH yet; fund it (or use --fund-anchor)');
+        printDeployment(
+          io,
+          o,
+          await deployChain({
+            dir: o.dir,
+            rpcUrl: o.rpc,
+            deployerKey,
+            passphrase,
+            ...numbers,
+            ...(o.admin === undefined ? {} : { admin: o.admin }),
+            ...(o.reset === true ? { reset: true } : {}),
+            say,
+          }),
+        );
       });
     });
+}
 
+function printDeployment(io: CliIo, o: DeployFlags, result: DeployResult): void {
+  const out = {
+    reused: result.reused,
+    evmChainId: result.config.evmChainId,
+    contracts: result.config.contracts,
+    admin: result.admin,
+    anchorAccount: result.anchorAccount,
+    anchorBalanceEth: formatEther(result.anchorBalanceWei),
+    epochLength: result.config.epochLength,
+    confirmations: result.config.confirmations,
+    chainJson: chainConfigPath(o.dir),
+  };
+  if (o.json === true) return println(io, JSON.stringify(out));
+  println(io, `${out.reused ? 'reused' : 'deployed'} on EVM chain ${out.evmChainId}`);
+  for (const [name, address] of Object.entries(out.contracts))
+    println(io, `  ${name.padEnd(8)} ${address}`);
+  println(io, `admin     ${out.admin}`);
+  println(io, `anchoring ${out.anchorAccount} (${out.anchorBalanceEth} ETH, SEQUENCER_ROLE)`);
+  println(io, `wrote     ${out.chainJson}; \`qfs start --dir ${o.dir}\` anchors`);
+  if (result.anchorBalanceWei === 0n)
+    println(io, 'note: the anchoring key holds no ETH yet; fund it (or use --fund-anchor)');
+}
+
+function registerAnchorStatus(program: Command, io: CliIo, state: State): void {
   program
     .command('anchor')
     .description('anchoring tools')
