@@ -295,7 +295,7 @@ export class AnchorService {
   }
 
   #failed(err: unknown): void {
-    const message = (err instanceof Error ? err.message : String(err)).slice(0, 500);
+    const message = describeError(err).slice(0, 500);
     const failures = this.#status.consecutiveFailures + 1;
     const waitMs = Math.min(this.#o.retryMaxMs, RETRY_MIN_MS * 2 ** Math.min(failures - 1, 20));
     const now = Date.now();
@@ -322,4 +322,25 @@ export class AnchorService {
       this.#o.log.warn({ err: String(err) }, 'could not record the anchoring report');
     }
   }
+}
+
+/**
+ * An error as an operator reads it: ethers wraps what the RPC said (a node's own message, a decoded
+ * custom error) in a generic one ("could not coalesce error", "execution reverted"); that inner
+ * message comes first.
+ */
+export function describeError(err: unknown): string {
+  if (!(err instanceof Error)) return String(err);
+  const e = err as Error & {
+    shortMessage?: string;
+    revert?: { name?: string; args?: readonly unknown[] } | null;
+    error?: { message?: unknown };
+    info?: { error?: { message?: unknown } };
+  };
+  if (e.revert?.name !== undefined)
+    return `reverted with ${e.revert.name}(${(e.revert.args ?? []).map(String).join(', ')})`;
+  const inner = e.error?.message ?? e.info?.error?.message;
+  if (typeof inner === 'string' && inner !== '')
+    return `${inner} (${e.shortMessage ?? e.message.split(' (')[0]})`;
+  return e.shortMessage ?? e.message;
 }

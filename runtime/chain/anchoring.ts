@@ -1,7 +1,6 @@
 /**
- * Anchoring beside a running node: reads the data directory's chain configuration, connects with
- * the anchoring key, and runs the {@link AnchorService} on the node's store, woken by every committed
- * bundle. `qfs start` and the devnet both start anchoring here, so a node anchors the same way
+ * Anchoring beside a running node: runs the {@link AnchorService} on the node's store with the
+ * anchoring key's connection, woken by every committed bundle. `qfs start` and the devnet both start anchoring here, so a node anchors the same way
  * whichever command started it. Connecting makes no request to the RPC: an unreachable chain shows
  * up as the service's last error, never as a node that does not start.
  * @module
@@ -9,7 +8,7 @@
 import type { Logger, RunningNode } from '../node';
 import { AnchorService } from './anchor-service';
 import type { ChainConfig } from './config';
-import { connectChain } from './connect';
+import type { ChainConnection } from './connect';
 
 /** What anchoring needs of a running node: its store, and its 'bundle' event to wake up on. */
 export type AnchoringNode = Pick<RunningNode, 'sequencer'>;
@@ -20,14 +19,17 @@ export type Anchoring = {
   stop(): Promise<void>;
 };
 
-/** Starts anchoring `node` to the chain of `config`, signing with the key `passphrase` decrypts. */
-export async function startAnchoring(
+/**
+ * Starts anchoring `node` to the chain of `config`, signing with `connection`'s key (connect first,
+ * with `connectChain`, before the node starts: a missing or undecryptable key is a configuration
+ * error that should stop `qfs start`, not a node left running without anchoring).
+ */
+export function startAnchoring(
   node: AnchoringNode,
   config: ChainConfig,
-  passphrase: string,
+  connection: ChainConnection,
   log: Logger,
-): Promise<Anchoring> {
-  const connection = await connectChain(config, passphrase);
+): Anchoring {
   const seq = node.sequencer;
   const service = new AnchorService({
     source: seq.store,

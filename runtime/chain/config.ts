@@ -85,6 +85,8 @@ export function readChainConfig(
   env: NodeJS.ProcessEnv = process.env,
 ): ChainConfig | null {
   const file = chainConfigPath(dir);
+  // An empty variable is an unset one (`QFS_RPC_URL= qfs start` turns an override off).
+  env = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
   const raw = fs.existsSync(file) ? parseFile(file) : null;
   if (raw === null && env.QFS_RPC_URL === undefined) return null;
   const json = raw ?? {};

@@ -14,6 +14,7 @@ import {
   type SealAnchor,
 } from '../../typechain-types';
 import type { ChainConfig } from './config';
+import { ChainConfigError } from './errors';
 
 export type AnchorContracts = {
   readonly token: QfsToken;
@@ -60,10 +61,22 @@ export async function connectChain(
   passphrase: string,
 ): Promise<ChainConnection> {
   const provider = chainProvider(config.rpcUrl, config.evmChainId, config.rpcTimeoutMs);
-  const wallet = (
-    await Wallet.fromEncryptedJson(fs.readFileSync(config.keyFile, 'utf8'), passphrase)
-  ).connect(provider) as Wallet;
+  const wallet = (await decryptAnchoringKey(config.keyFile, passphrase)).connect(
+    provider,
+  ) as Wallet;
   return { provider, wallet, contracts: contractsAt(config.contracts, wallet) };
+}
+
+/** The anchoring key; a missing or undecryptable file is a configuration error, not a crash. */
+async function decryptAnchoringKey(file: string, passphrase: string): Promise<Wallet> {
+  if (!fs.existsSync(file))
+    throw new ChainConfigError(file, 'keyFile', 'no such file (qfs chain deploy creates it)');
+  try {
+    return (await Wallet.fromEncryptedJson(fs.readFileSync(file, 'utf8'), passphrase)) as Wallet;
+  } catch (err) {
+    const reason = err instanceof Error ? err.message : String(err);
+    throw new ChainConfigError(file, 'keyFile', `cannot decrypt it: ${reason.slice(0, 200)}`);
+  }
 }
 
 /** Provider and read-only contracts (no key needed: `qfs anchor status`, integrators). */

@@ -11,7 +11,7 @@ import path from 'node:path';
 import { parseEther, Wallet } from 'ethers';
 import { startAnchoring, type Anchoring } from '../chain/anchoring';
 import { readChainConfig, type ChainConfig } from '../chain/config';
-import { readChain, type AnchorContracts } from '../chain/connect';
+import { connectChain, readChain, type AnchorContracts } from '../chain/connect';
 import { deployChain } from '../chain/deploy';
 import {
   freePort,
@@ -79,6 +79,7 @@ export async function startDevnet(options: {
   const chain = await startLocalChain(8545);
   try {
     const config = await configureDevnetChain(dir, chain.rpcUrl, passphrase);
+    const connection = await connectChain(config, passphrase);
     const holder: { anchoring: Anchoring | null } = { anchoring: null };
     const node = await startNode({
       dir,
@@ -88,7 +89,7 @@ export async function startDevnet(options: {
       log: options.log,
       anchorStatus: () => holder.anchoring?.service.status ?? null,
     });
-    const anchoring = await startAnchoring(node, config, passphrase, options.log);
+    const anchoring = startAnchoring(node, config, connection, options.log);
     holder.anchoring = anchoring;
     node.onClose(() => anchoring.stop());
     const stop = async () => {

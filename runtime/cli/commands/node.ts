@@ -13,6 +13,7 @@ import { NodeStore } from '../../node/store';
 import { startNode } from '../../node/node';
 import { startAnchoring, type Anchoring } from '../../chain/anchoring';
 import { readChainConfig } from '../../chain/config';
+import { connectChain } from '../../chain/connect';
 import { println, runCommand, usage, type CliIo } from '../io';
 import { resolvePassphrase } from '../passphrase';
 
@@ -87,8 +88,10 @@ export function registerNodeCommands(program: Command, io: CliIo, state: State):
         await runCommand(io, state, async () => {
           const passphrase = await resolvePassphrase(io, process.env, { confirm: false });
           // A configured chain is read (and checked) before the node starts: a broken chain.json
-          // stops `qfs start`; an unreachable RPC does not (anchoring retries beside the node).
+          // or anchoring key stops `qfs start`; an unreachable RPC does not (anchoring retries beside
+          // the node).
           const chain = o.anchor ? readChainConfig(o.dir) : null;
+          const connection = chain === null ? null : await connectChain(chain, passphrase);
           let anchoring: Anchoring | null = null;
           const node = await startNode({
             dir: o.dir,
@@ -99,8 +102,8 @@ export function registerNodeCommands(program: Command, io: CliIo, state: State):
             handleSignals: true,
             anchorStatus: () => anchoring?.service.status ?? null,
           });
-          if (chain !== null) {
-            anchoring = await startAnchoring(node, chain, passphrase, node.log);
+          if (chain !== null && connection !== null) {
+            anchoring = startAnchoring(node, chain, connection, node.log);
             node.onClose((anchoring as Anchoring).stop);
           }
           println(io, `qfs node listening on ${node.url} (docs: ${node.url}/docs)`);

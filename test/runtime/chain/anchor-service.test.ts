@@ -6,6 +6,7 @@
  * │   chunks (seals, root and the first chunks on-chain) sends only the rest: each chunk once
  * ├── an unreachable RPC: the failure is recorded (status and store), the next try waits (backoff),
  * │   and the sequencer keeps committing
+ * ├── a key without ETH: recorded the same way; once funded, anchoring catches up
  * └── contracts that hold another ledger's seals, or an RPC of another chain, are refused
  */
 import { expect } from 'chai';
@@ -232,6 +233,37 @@ describe('AnchorService on a Hardhat node', function () {
     } finally {
       closed.destroy();
     }
+  });
+
+  it('records a key without ETH as its last error, and catches up once the key is funded', async () => {
+    const seq = await newSequencer();
+    await bundle(seq, [signTx(keys.user(0), CHAIN_ID, 1n, actionBody('compute', 1n))]);
+    const deployed = await deployFresh();
+    const pauper = Wallet.createRandom().connect(provider) as unknown as Wallet;
+    const admin = new Wallet(HARDHAT_ACCOUNT_0_KEY, provider);
+    const role = await deployed.contracts.token.SEQUENCER_ROLE();
+    for (const c of Object.values(deployed.contracts))
+      await (await c.connect(admin).grantRole(role, pauper.address)).wait();
+    const unfunded = {
+      contracts: contractsAt(
+        {
+          token: await deployed.contracts.token.getAddress(),
+          anchor: await deployed.contracts.anchor.getAddress(),
+          registry: await deployed.contracts.registry.getAddress(),
+        },
+        pauper,
+      ),
+      anchorKey: pauper,
+    };
+    const anchoring = service(seq, unfunded);
+    await anchoring.tick();
+    expect(anchoring.status.lastError).to.match(/^Sender doesn't have enough funds/);
+    expect(anchoring.status).to.deep.include({ anchoredHeight: null, consecutiveFailures: 1 });
+    await bundle(seq, [signTx(keys.user(1), CHAIN_ID, 1n, actionBody('storage', 2n))]);
+    await (await admin.sendTransaction({ to: pauper.address, value: parseEther('1') })).wait();
+    await anchoring.sync(); // what the next due attempt runs
+    expect(anchoring.status).to.deep.include({ localHeight: 1, anchoredHeight: 1, lag: 0 });
+    await expectBalancesEqual(seq, deployed.contracts.token);
   });
 
   it('refuses contracts that hold another ledger, and an RPC of another chain', async () => {

@@ -6,9 +6,10 @@
  * the node's.
  * ├── SIGKILL of the node while an epoch's balance chunks are on their way: restarted, it resumes
  * │   with the next chunk; no transaction on the chain ever reverted, every epoch applied once
- * └── the chain stopped (SIGSTOP: `hardhat node` keeps no state across a restart, so stopping the
- *     process is how it "goes away" and comes back with its state): the node keeps committing, its
- *     status and metrics say how far behind anchoring is and why, and after SIGCONT it catches up
+ * ├── the chain stopped (SIGSTOP: `hardhat node` keeps no state across a restart, so stopping the
+ * │   process is how it "goes away" and comes back with its state): the node keeps committing, its
+ * │   status and metrics say how far behind anchoring is and why, and after SIGCONT it catches up
+ * └── `qfs chain deploy` again with another epoch length: refused, chain.json unchanged
  */
 import { expect } from 'chai';
 import fs from 'node:fs';
@@ -284,5 +285,15 @@ describe('operator path: qfs chain deploy, qfs start anchoring, crash and chain 
     expect(after).to.be.above(before);
     await expectBalancesEqual(client);
     await expectNoRevertNoDoubleEpoch();
+  });
+
+  it('refuses to change the epoch length of a deployment that has anchored epochs', () => {
+    const file = path.join(dir, 'chain.json');
+    const before = fs.readFileSync(file, 'utf8');
+    const args = ['chain', 'deploy', '--dir', dir, '--rpc', chain.rpcUrl, '--epoch-length', '2'];
+    const run = qfsSync(args, deployerEnv);
+    expect(run.status).to.equal(1);
+    expect(run.stderr).to.match(/CHAIN_DEPLOY: .*anchored epochs of another length/);
+    expect(fs.readFileSync(file, 'utf8')).to.equal(before);
   });
 });
