@@ -65,7 +65,7 @@ export async function deployChain(options: DeployOptions): Promise<DeployResult>
   const evmChainId = await rpcChainId(options.rpcUrl);
   const provider = chainProvider(options.rpcUrl, evmChainId, RPC_TIMEOUT_MS);
   try {
-    const deployer = new Wallet(options.deployerKey, provider);
+    const deployer = deployerWallet(options.deployerKey, provider);
     const anchorKey = await anchoringKey(options);
     const admin = options.admin ?? deployer.address;
     if (admin.toLowerCase() === anchorKey.address.toLowerCase())
@@ -132,17 +132,30 @@ async function rpcChainId(rpcUrl: string): Promise<number> {
   return Number(BigInt(result));
 }
 
+/** The deployer's wallet (a malformed key is a deployment error, with no part of the key shown). */
+function deployerWallet(key: string, provider: JsonRpcProvider): Wallet {
+  try {
+    return new Wallet(key, provider);
+  } catch {
+    throw new ChainDeployError('the deployer key is not a 32-byte hex private key');
+  }
+}
+
 /** The data directory's anchoring key, created (and encrypted) on the first run. */
 async function anchoringKey(options: DeployOptions): Promise<Wallet> {
   const file = path.resolve(
     options.dir,
     readPreviousConfig(options.dir)?.keyFile ?? ANCHOR_KEY_FILE,
   );
-  if (fs.existsSync(file))
-    return (await Wallet.fromEncryptedJson(
-      fs.readFileSync(file, 'utf8'),
-      options.passphrase,
-    )) as Wallet;
+  if (fs.existsSync(file)) {
+    try {
+      const json = fs.readFileSync(file, 'utf8');
+      return (await Wallet.fromEncryptedJson(json, options.passphrase)) as Wallet;
+    } catch (err) {
+      const reason = (err as Error).message.slice(0, 200);
+      throw new ChainDeployError(`cannot decrypt the anchoring key: ${reason}`, { file });
+    }
+  }
   const wallet = Wallet.createRandom();
   const account = { address: wallet.address, privateKey: wallet.privateKey };
   const json = await encryptKeystoreJson(account, options.passphrase, {

@@ -141,11 +141,12 @@ export function runIgnition(run: IgnitionRun): {
         HARDHAT_IGNITION_CONFIRM_RESET: 'true',
       },
     });
-    if (result.status !== 0)
-      throw new ChainDeployError('hardhat ignition deploy failed', {
+    if (result.status !== 0) {
+      const output = `${result.stdout ?? ''}\n${result.stderr ?? ''}`.trim().slice(-2000);
+      throw new ChainDeployError(`hardhat ignition deploy failed:\n${output}`, {
         status: String(result.status ?? result.signal),
-        output: `${result.stdout ?? ''}\n${result.stderr ?? ''}`.trim().slice(-4000),
       });
+    }
     const journal = path.join(IGNITION_DEPLOYMENTS, run.deploymentId);
     const deployed = JSON.parse(
       fs.readFileSync(path.join(journal, 'deployed_addresses.json'), 'utf8'),

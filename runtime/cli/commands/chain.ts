@@ -9,6 +9,7 @@ import { formatEther, parseEther, Wallet } from 'ethers';
 import { chainConfigPath, readChainConfig } from '../../chain/config';
 import { readChain } from '../../chain/connect';
 import { deployChain, type DeployResult } from '../../chain/deploy';
+import { ChainDeployError } from '../../chain/errors';
 import { anchoredEpochs, anchoredHeightOf, readChainHeads } from '../../chain/progress';
 import { NodeStore, paths } from '../../node';
 import { println, runCommand, usage, type CliIo } from '../io';
@@ -175,12 +176,14 @@ async function resolveDeployerKey(
   passphrase: string,
 ): Promise<string | null> {
   if (file !== undefined) {
-    const json = fs.readFileSync(file, 'utf8');
-    const wallet = await Wallet.fromEncryptedJson(
-      json,
-      process.env.QFS_DEPLOYER_PASSPHRASE ?? passphrase,
-    );
-    return wallet.privateKey;
+    try {
+      const json = fs.readFileSync(file, 'utf8');
+      const secret = process.env.QFS_DEPLOYER_PASSPHRASE ?? passphrase;
+      return (await Wallet.fromEncryptedJson(json, secret)).privateKey;
+    } catch (err) {
+      const reason = (err as Error).message.slice(0, 200);
+      throw new ChainDeployError(`cannot read the deployer key file: ${reason}`, { file });
+    }
   }
   const key = process.env.QFS_DEPLOYER_KEY;
   return key === undefined || key === '' ? null : key;

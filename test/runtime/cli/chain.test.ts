@@ -3,6 +3,7 @@
  * test/runtime/chain/operator-path.test.ts)
  * ├── no deployer key (neither QFS_DEPLOYER_KEY nor --deployer-key-file): usage error, exit 2
  * ├── bad numbers: usage error naming the option, exit 2
+ * ├── a deployer key file that cannot be read: CHAIN_DEPLOY, exit 1
  * ├── an RPC that does not answer: CHAIN_DEPLOY, exit 1, nothing written
  * ├── qfs anchor status without a chain: says so, exit 1
  * └── qfs start with a chain.json whose anchoring key is missing: CHAIN_CONFIG, the node does not start
@@ -34,6 +35,17 @@ describe('qfs chain deploy / anchor status refusals', function () {
       2,
       'error: --balance-chunk must be an integer in [1, 500]\n',
     ]);
+  });
+
+  it('fails with CHAIN_DEPLOY when the deployer key file cannot be read', () => {
+    const dir = tempDir();
+    const missing = path.join(dir, 'deployer.json');
+    const args = ['chain', 'deploy', '--dir', dir, '--rpc', 'http://127.0.0.1:1'];
+    const run = qfsSync([...args, '--deployer-key-file', missing]);
+    expect(run.status).to.equal(1);
+    expect(run.stderr).to.match(
+      /^error: CHAIN_DEPLOY: deployment: cannot read the deployer key file/,
+    );
   });
 
   it('fails with CHAIN_DEPLOY when the RPC does not answer, writing nothing', async () => {
