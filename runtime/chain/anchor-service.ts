@@ -32,6 +32,11 @@ import {
 const SEAL_BATCH_MAX = 1024;
 /** The first wait after a failure; it doubles up to `retryMaxMs`. */
 const RETRY_MIN_MS = 1000;
+/**
+ * How long `stop` waits for a pass in flight: a stalled RPC must not hold up the node's shutdown. A
+ * pass cut short sends nothing more (every send checks first), and the next start resumes it.
+ */
+const STOP_WAIT_MS = 5000;
 
 export type AnchorServiceOptions = {
   /** The node's store (typed epoch records; the service reports into it). */
@@ -54,6 +59,7 @@ export class AnchorService {
   readonly #o: AnchorServiceOptions;
   #timer: NodeJS.Timeout | null = null;
   #running: Promise<void> | null = null;
+  #stopped = false;
   #networkChecked = false;
   #status: AnchorStatus;
 
@@ -87,15 +93,25 @@ export class AnchorService {
   }
 
   async stop(): Promise<void> {
+    this.#stopped = true;
     if (this.#timer !== null) clearInterval(this.#timer);
     this.#timer = null;
-    await this.#running;
+    const running = this.#running;
+    if (running === null) return;
+    let timer: NodeJS.Timeout | undefined;
+    const waited = new Promise<void>((resolve) => {
+      timer = setTimeout(resolve, STOP_WAIT_MS);
+      timer.unref();
+    });
+    await Promise.race([running, waited]);
+    clearTimeout(timer);
   }
 
   /** One pass unless one is running or a retry is not due yet; failures are recorded, not thrown. */
   async tick(): Promise<void> {
     const retryAt = this.#status.nextRetryAtMs;
-    if (this.#running !== null || (retryAt !== null && Date.now() < retryAt)) return;
+    if (this.#stopped || this.#running !== null) return;
+    if (retryAt !== null && Date.now() < retryAt) return;
     this.#running = this.sync()
       .then(
         () => this.#succeeded(),
@@ -112,7 +128,7 @@ export class AnchorService {
     await this.#checkNetwork();
     if (await this.#ownTransactionsPending()) return;
     const complete = Math.floor((this.#o.source.headHeight() + 1) / this.#o.epochLength);
-    for (;;) {
+    while (!this.#stopped) {
       const heads = await readChainHeads(this.#o.contracts);
       this.#checkSameLedger(heads);
       const epoch = this.#observe(heads);
@@ -156,7 +172,7 @@ export class AnchorService {
     for (const seal of plan.keySeals) {
       if (seal.ordinal < heads.keyNextOrdinal) continue;
       const guard = await this.#guardBlock();
-      await this.#send(
+      await this.#send(() =>
         this.#o.contracts.anchor.anchorSeal(
           KEY,
           seal.ordinal,
@@ -168,7 +184,7 @@ export class AnchorService {
       );
     }
     if (heads.registryNextEpoch === plan.epoch) {
-      await this.#send(
+      await this.#send(() =>
         this.#o.contracts.registry.anchorAllocationRoot(
           plan.epoch,
           plan.allocationRoot,
@@ -185,7 +201,7 @@ export class AnchorService {
         this.#o.balanceChunkSize,
       );
       for (const chunk of chunks) {
-        await this.#send(
+        await this.#send(() =>
           this.#o.contracts.token.applyBalanceChunk(
             plan.epoch,
             chunk.index,
@@ -213,7 +229,7 @@ export class AnchorService {
       const chunkPrev = i === 0 ? prev : (hashes[i - 1] as string);
       const guard = await this.#guardBlock();
       const anchor = this.#o.contracts.anchor;
-      await this.#send(
+      await this.#send(() =>
         chunk.length === 1
           ? anchor.anchorSeal(
               COHERENCE,
@@ -281,8 +297,9 @@ export class AnchorService {
   }
 
   /** Sends (after ethers' gas estimate, where a revert stops it) and waits for the confirmations. */
-  async #send(pending: Promise<ContractTransactionResponse>): Promise<void> {
-    const tx = await pending;
+  async #send(call: () => Promise<ContractTransactionResponse>): Promise<void> {
+    if (this.#stopped) throw new Error('anchoring stopped');
+    const tx = await call();
     const receipt = await tx.wait(this.#o.confirmations, this.#o.txTimeoutMs);
     if (receipt === null || receipt.status !== 1)
       throw new Error(`anchor transaction ${tx.hash} failed`);
@@ -295,6 +312,7 @@ export class AnchorService {
   }
 
   #failed(err: unknown): void {
+    if (this.#stopped) return; // a pass cut short by stop(): nothing failed
     const message = describeError(err).slice(0, 500);
     const failures = this.#status.consecutiveFailures + 1;
     const waitMs = Math.min(this.#o.retryMaxMs, RETRY_MIN_MS * 2 ** Math.min(failures - 1, 20));

@@ -6,10 +6,12 @@
  * │   chunks (seals, root and the first chunks on-chain) sends only the rest: each chunk once
  * ├── an unreachable RPC: the failure is recorded (status and store), the next try waits (backoff),
  * │   and the sequencer keeps committing
+ * ├── stop() does not wait for a pass stuck on an RPC that never answers (and records no error)
  * ├── a key without ETH: recorded the same way; once funded, anchoring catches up
  * └── contracts that hold another ledger's seals, or an RPC of another chain, are refused
  */
 import { expect } from 'chai';
+import net from 'node:net';
 import { StandardMerkleTree } from '@openzeppelin/merkle-tree';
 import { parseEther, Wallet, type JsonRpcProvider } from 'ethers';
 import { AnchorService } from '../../../runtime/chain/anchor-service';
@@ -34,6 +36,12 @@ import { CHAIN_ID, keys } from '../../support/engine';
 import { initStore, openSequencer, silentLog, tempDir } from '../../support/node';
 
 const EVM_CHAIN_ID = 31337;
+
+/** Polls `done` every 20 ms, at most 30 s. */
+async function until(done: () => boolean): Promise<void> {
+  for (let i = 0; i < 1500 && !done(); i++) await new Promise((r) => setTimeout(r, 20));
+  expect(done(), 'condition reached').to.equal(true);
+}
 
 describe('AnchorService on a Hardhat node', function () {
   this.timeout(10 * 60_000);
@@ -232,6 +240,32 @@ describe('AnchorService on a Hardhat node', function () {
       expect(anchoring.status).to.deep.include({ localHeight: 0, lag: 1, anchoredHeight: null });
     } finally {
       closed.destroy();
+    }
+  });
+
+  it('stops without waiting for a pass stuck on an RPC that never answers', async () => {
+    const seq = await newSequencer();
+    await bundle(seq, [signTx(keys.user(0), CHAIN_ID, 1n, actionBody('compute', 1n))]);
+    const deployed = await deployFresh();
+    // Accepts connections and never answers: every request hangs until its (long) timeout.
+    const sockets: net.Socket[] = [];
+    const silent = net.createServer((socket) => void sockets.push(socket));
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    const port = (silent.address() as net.AddressInfo).port;
+    const stuck = chainProvider(`http://127.0.0.1:${port}`, EVM_CHAIN_ID, 600_000);
+    const anchoring = service(seq, deployed, { provider: stuck });
+    try {
+      let settled = false;
+      const pass = anchoring.tick().then(() => (settled = true));
+      await until(() => sockets.length > 0);
+      await anchoring.stop();
+      expect(settled, 'stop() returned while the pass still waits on the RPC').to.equal(false);
+      expect(anchoring.status.lastError).to.equal(null);
+      void pass;
+    } finally {
+      stuck.destroy();
+      for (const socket of sockets) socket.destroy();
+      silent.close();
     }
   });
 
