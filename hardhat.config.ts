@@ -62,7 +62,9 @@ const config: HardhatUserConfig = {
     },
   },
   networks: {
-    hardhat: { allowUnlimitedContractSize: false },
+    // Osaka rules, as on Ethereum since the Fusaka upgrade: EIP-7825 caps a transaction at 2^24 gas, so a
+    // contract call that needs more can never run (the token's balance chunks are sized for it).
+    hardhat: { allowUnlimitedContractSize: false, hardfork: 'osaka' },
     localhost: { url: process.env.QFS_RPC_URL ?? 'http://127.0.0.1:8545' },
     // Any EVM RPC (a public testnet) is configuration: QFS_RPC_URL and the deployer's key.
     testnet: {
@@ -70,6 +72,8 @@ const config: HardhatUserConfig = {
       accounts: process.env.QFS_DEPLOYER_KEY === undefined ? [] : [process.env.QFS_DEPLOYER_KEY],
     },
   },
+  // `qfs chain deploy` runs Ignition with the confirmations the operator asked for (automined chains need 1).
+  ignition: { requiredConfirmations: Number(process.env.QFS_DEPLOY_CONFIRMATIONS ?? '5') },
   typechain: { outDir: 'typechain-types', target: 'ethers-v6' },
   mocha: { timeout: 600_000 },
   gasReporter: {

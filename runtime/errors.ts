@@ -118,6 +118,10 @@ export const ErrorCode = {
   SDK_UNREACHABLE: 'SDK_UNREACHABLE',
   SDK_BAD_RESPONSE: 'SDK_BAD_RESPONSE',
   SDK_TIMEOUT: 'SDK_TIMEOUT',
+  // runtime/chain
+  CHAIN_CONFIG: 'CHAIN_CONFIG',
+  CHAIN_DEPLOY: 'CHAIN_DEPLOY',
+  CHAIN_WRONG_NETWORK: 'CHAIN_WRONG_NETWORK',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 

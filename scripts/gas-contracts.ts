@@ -12,6 +12,11 @@ import {
 } from '../typechain-types';
 
 const COHERENCE = 0;
+const ADMIN_DELAY = 3600;
+/** Changes per balance chunk: the anchoring service's default (runtime/chain/config.ts). */
+const CHUNK = 400;
+/** EIP-7825: the most gas one transaction may use. */
+const TX_GAS_CAP = 16_777_216;
 const NO_L1 = [ethers.ZeroHash, 0] as const;
 
 function seal(height: bigint): string {
@@ -27,9 +32,9 @@ async function gasOf(
 
 async function main(): Promise<void> {
   const [admin, sequencer] = await ethers.getSigners();
-  const anchor = (await new SealAnchor__factory(admin!).deploy(admin!, sequencer!)).connect(
-    sequencer!,
-  );
+  const anchor = (
+    await new SealAnchor__factory(admin!).deploy(ADMIN_DELAY, admin!, sequencer!)
+  ).connect(sequencer!);
 
   const firstSingle = await gasOf(
     anchor.anchorSeal(COHERENCE, 0, seal(0n), ethers.ZeroHash, ...NO_L1),
@@ -52,24 +57,25 @@ async function main(): Promise<void> {
   const batches = [];
   for (const size of [2, 4, 16, 128, 1024]) batches.push(await batch(size));
 
-  const token = (await new QfsToken__factory(admin!).deploy(admin!, sequencer!, '')).connect(
-    sequencer!,
-  );
-  const accounts = Array.from({ length: 100 }, (_, i) =>
+  const token = (
+    await new QfsToken__factory(admin!).deploy(ADMIN_DELAY, admin!, sequencer!, anchor, '')
+  ).connect(sequencer!);
+  // Chunks of CHUNK changes, the anchoring service's default: new (account, token) balances (the
+  // costliest change: a new storage slot each), then the same balances changed again.
+  const accounts = Array.from({ length: CHUNK / 5 }, (_, i) =>
     ethers.getAddress(ethers.toBeHex(0x1000n + BigInt(i), 20)),
   );
-  const mints = accounts.map((account) => ({ account, tokenId: 1n, delta: 10n ** 18n }));
-  const mintNew = await gasOf(token.applyBalanceBatch(0, 1, seal(1n), mints));
-  const changes = accounts.map((account, i) => ({
-    account,
-    tokenId: 1n,
-    delta: i % 2 === 0 ? 5n : -5n,
-  }));
-  const updateExisting = await gasOf(token.applyBalanceBatch(1, 2, seal(2n), changes));
-  const emptyBatch = await gasOf(token.applyBalanceBatch(2, 3, seal(3n), []));
+  const mints = accounts.flatMap((account) =>
+    [1n, 2n, 3n, 4n, 5n].map((tokenId) => ({ account, tokenId, delta: 10n ** 18n })),
+  );
+  const mintNew = await gasOf(token.applyBalanceChunk(0, 0, false, 1, seal(1n), mints));
+  const changes = mints.map((m, i) => ({ ...m, delta: i % 2 === 0 ? 5n : -5n }));
+  const epochEnd = await gasOf(token.applyBalanceChunk(0, 1, true, 1, seal(1n), []));
+  const updateExisting = await gasOf(token.applyBalanceChunk(1, 0, true, 2, seal(2n), changes));
+  const emptyEpoch = await gasOf(token.applyBalanceChunk(2, 0, true, 4, seal(4n), []));
 
   const registry = (
-    await new AllocationRegistry__factory(admin!).deploy(admin!, sequencer!)
+    await new AllocationRegistry__factory(admin!).deploy(ADMIN_DELAY, admin!, sequencer!, anchor)
   ).connect(sequencer!);
   const firstRoot = await gasOf(registry.anchorAllocationRoot(0, ethers.id('root 0'), seal(1n), 1));
   const root = await gasOf(registry.anchorAllocationRoot(1, ethers.id('root 1'), seal(2n), 2));
@@ -90,9 +96,15 @@ async function main(): Promise<void> {
   const report = {
     sealAnchor: { firstSingle, single, singleGuarded, firstBatch, batches },
     token: {
-      mint100NewBalances: { gas: mintNew, perChange: Math.floor(mintNew / 100) },
-      update100Balances: { gas: updateExisting, perChange: Math.floor(updateExisting / 100) },
-      emptyBatch,
+      txGasCap: TX_GAS_CAP,
+      chunkNewBalances: { changes: CHUNK, gas: mintNew, perChange: Math.floor(mintNew / CHUNK) },
+      chunkExistingBalances: {
+        changes: CHUNK,
+        gas: updateExisting,
+        perChange: Math.floor(updateExisting / CHUNK),
+      },
+      emptyLastChunk: epochEnd,
+      emptyEpoch,
     },
     allocationRegistry: { firstRoot, root, computeAllocation },
   };

@@ -2,11 +2,14 @@
 pragma solidity ^0.8.28;
 
 /// @title ISequencerAccess
-/// @notice The role every QFS contract shares: the sequencer's anchoring key holds SEQUENCER_ROLE and is the only
-/// account that changes state; DEFAULT_ADMIN_ROLE grants and revokes it (OpenZeppelin AccessControl).
+/// @notice The roles every QFS contract shares: the sequencer's anchoring key holds SEQUENCER_ROLE and is the only
+/// account that changes state; the admin (DEFAULT_ADMIN_ROLE, OpenZeppelin AccessControlDefaultAdminRules: one holder,
+/// transferred in two steps after a delay) grants and revokes it. The two roles never share an account, so a leaked
+/// anchoring key cannot take the contract over, and the admin key, kept offline, is never needed for anchoring.
 interface ISequencerAccess {
-    /// @notice Thrown by a constructor given the zero address as admin (the contract could never be administered).
-    error SequencerAccess_ZeroAdmin();
+    /// @notice Thrown when one account would hold both the admin and the sequencer role.
+    /// @param account The account.
+    error SequencerAccess_AdminIsSequencer(address account);
 
     /// @notice The role allowed to change state: keccak256("SEQUENCER_ROLE").
     /// @return role The role id.

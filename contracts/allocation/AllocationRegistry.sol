@@ -3,6 +3,7 @@ pragma solidity ^0.8.28;
 
 import {MerkleProof} from "@openzeppelin/contracts/utils/cryptography/MerkleProof.sol";
 import {SequencerAccess} from "../access/SequencerAccess.sol";
+import {ISealAnchor} from "../anchor/ISealAnchor.sol";
 import {IAllocationRegistry} from "./IAllocationRegistry.sol";
 import "./RewardSplit.sol" as RewardSplit;
 
@@ -13,13 +14,24 @@ contract AllocationRegistry is SequencerAccess, IAllocationRegistry {
     /// @inheritdoc IAllocationRegistry
     uint256 public constant ALLOCATION_RECIPIENTS_MAX = RewardSplit.RECIPIENTS_MAX;
 
+    ISealAnchor private immutable _SEAL_ANCHOR;
     mapping(uint64 epoch => EpochAllocation) private _epochs;
     uint64 private _nextEpoch;
 
-    /// @notice Deploys the registry with its roles.
-    /// @param admin The account holding DEFAULT_ADMIN_ROLE (must not be zero).
+    /// @notice Deploys the registry with its roles and seal anchor.
+    /// @param adminDelay Seconds between beginning an admin transfer and accepting it.
+    /// @param admin The account holding DEFAULT_ADMIN_ROLE (not zero, not the sequencer).
     /// @param sequencer The account holding SEQUENCER_ROLE, or zero to grant it later.
-    constructor(address admin, address sequencer) SequencerAccess(admin, sequencer) {}
+    /// @param anchor The SealAnchor whose CoherenceLedger seals the epochs must name (not zero).
+    constructor(
+        uint48 adminDelay,
+        address admin,
+        address sequencer,
+        ISealAnchor anchor
+    ) SequencerAccess(adminDelay, admin, sequencer) {
+        if (address(anchor) == address(0)) revert AllocationRegistry_ZeroSealAnchor();
+        _SEAL_ANCHOR = anchor;
+    }
 
     /// @inheritdoc IAllocationRegistry
     function anchorAllocationRoot(
@@ -38,6 +50,8 @@ contract AllocationRegistry is SequencerAccess, IAllocationRegistry {
             }
         }
         if (sealHash == bytes32(0)) revert AllocationRegistry_ZeroSealHash(epoch);
+        bytes32 anchored = _SEAL_ANCHOR.sealHashAt(ISealAnchor.SealChain.Coherence, sealHeight);
+        if (anchored != sealHash) revert AllocationRegistry_SealNotAnchored(sealHeight, sealHash, anchored);
         _epochs[epoch] = EpochAllocation({root: root, sealHash: sealHash, sealHeight: sealHeight});
         _nextEpoch = epoch + 1;
         emit AllocationRootAnchored(epoch, root, sealHash, sealHeight);
@@ -65,6 +79,11 @@ contract AllocationRegistry is SequencerAccess, IAllocationRegistry {
     /// @inheritdoc IAllocationRegistry
     function nextEpoch() external view returns (uint64 epoch) {
         return _nextEpoch;
+    }
+
+    /// @inheritdoc IAllocationRegistry
+    function sealAnchor() external view returns (address anchor) {
+        return address(_SEAL_ANCHOR);
     }
 
     /// @inheritdoc IAllocationRegistry

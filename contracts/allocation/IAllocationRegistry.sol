@@ -19,6 +19,16 @@ interface IAllocationRegistry is ISequencerAccess {
         uint64 sealHeight;
     }
 
+    /// @notice Thrown by the constructor given the zero address as the seal anchor.
+    error AllocationRegistry_ZeroSealAnchor();
+
+    /// @notice Thrown when an epoch names a seal that the seal anchor does not hold at that height (its hash from
+    /// `sealHashAt`: a single anchor or the last seal of a batch).
+    /// @param sealHeight The seal height given.
+    /// @param sealHash The seal hash given.
+    /// @param anchoredHash The hash the anchor holds at that height (zero: none).
+    error AllocationRegistry_SealNotAnchored(uint64 sealHeight, bytes32 sealHash, bytes32 anchoredHash);
+
     /// @notice Thrown when an epoch is anchored again (roots are never overwritten).
     /// @param epoch The epoch.
     /// @param nextEpoch The epoch the registry expects.
@@ -67,8 +77,9 @@ interface IAllocationRegistry is ISequencerAccess {
 
     /// @notice Anchors the allocation root of the next epoch.
     /// @dev Requirements: the caller has SEQUENCER_ROLE; `epoch` is the next epoch (0 first); `sealHeight` is above
-    /// the previous epoch's (any for epoch 0); `sealHash` is not zero. A zero root records an epoch that allocated
-    /// nothing. Emits {AllocationRootAnchored}.
+    /// the previous epoch's (any for epoch 0); `sealHash` is not zero and the seal anchor holds it at `sealHeight`
+    /// (AllocationRegistry_SealNotAnchored). A zero root records an epoch that allocated nothing.
+    /// Emits {AllocationRootAnchored}.
     /// @param epoch The anchoring epoch.
     /// @param root The StandardMerkleTree root over `["address", "uint256", "uint256"]` leaves (account, tokenId,
     /// amount).
@@ -101,6 +112,10 @@ interface IAllocationRegistry is ISequencerAccess {
     /// @notice The epoch the next anchor must carry (the number of anchored epochs).
     /// @return epoch The next epoch.
     function nextEpoch() external view returns (uint64 epoch);
+
+    /// @notice The SealAnchor whose CoherenceLedger seals the epochs must name.
+    /// @return anchor Its address.
+    function sealAnchor() external view returns (address anchor);
 
     /// @notice Splits `totalReward` in proportion to `weights`, exactly as the runtime's `splitByWeight`: each
     /// recipient gets floor(total * w_i / W), then the leftover units (fewer than the recipients) go one each to the

@@ -7,11 +7,14 @@ import {ISequencerAccess} from "../access/ISequencerAccess.sol";
 /// @notice Anchors the seal hashes of the two hash-chained ledgers, CoherenceLedger and KeyLedger, as two independent
 /// chains of consecutive heights. Every anchor names its predecessor, so a gap, a fork or a replay is rejected, and
 /// may name an L1 block it was built on, so that it cannot land on a reorganised chain (OP's L2OutputOracle pattern).
-/// @dev Heights: the first anchor of a chain chooses its height (a ledger can be anchored from any point, e.g. after
-/// a redeployment) and its previous seal hash is recorded but not checked; from then on heights are dense.
-/// Storage: a single anchor stores its seal hash by height (one new slot: the 60,000-gas budget); a batch stores only
-/// a Merkle root over its seals and its height range (see {anchorSealBatch}), and any of its heights is verified with
-/// {verifySeal} and a proof. Every seal hash is in the anchor's event, so proofs can be rebuilt from logs alone.
+/// @dev Heights: the first anchor of a chain chooses its height, at most FIRST_HEIGHT_MAX (a ledger can be anchored
+/// from any point, e.g. after a redeployment), and its previous seal hash is recorded but not checked; from then on
+/// heights are dense. The bound means no anchor can leave the chain without a next height: from FIRST_HEIGHT_MAX,
+/// reaching 2^64 - 1 takes more than 2^53 full batches.
+/// Storage: a single anchor stores its seal hash by height (one new slot: the 60,000-gas budget); a batch stores a
+/// Merkle root over its seals, its height range and its last seal hash (see {anchorSealBatch}); any other height of a
+/// batch is verified with {verifySeal} and a proof. Every seal hash is in the anchor's event, so proofs can be rebuilt
+/// from logs alone. The token and the allocation registry accept only seals whose hash {sealHashAt} returns.
 interface ISealAnchor is ISequencerAccess {
     /// @notice The two anchored ledgers.
     enum SealChain {
@@ -72,6 +75,18 @@ interface ISealAnchor is ISequencerAccess {
     /// @param actualBlockHash `blockhash(l1BlockNumber)` at execution.
     error SealAnchor_L1BlockHashMismatch(uint256 l1BlockNumber, bytes32 expectedBlockHash, bytes32 actualBlockHash);
 
+    /// @notice Thrown when a chain's first anchor (single or batch) is above FIRST_HEIGHT_MAX.
+    /// @param chain The ledger.
+    /// @param height The first anchor's height.
+    /// @param max FIRST_HEIGHT_MAX.
+    error SealAnchor_HeightOutOfRange(SealChain chain, uint64 height, uint64 max);
+
+    /// @notice Thrown by {batchAt} for a position at or past batchCount.
+    /// @param chain The ledger.
+    /// @param index The position asked for.
+    /// @param count The number of batches.
+    error SealAnchor_BatchIndexOutOfRange(SealChain chain, uint256 index, uint256 count);
+
     /// @notice Thrown when a batch is empty or larger than SEAL_BATCH_MAX.
     /// @param size The number of seals in the batch.
     /// @param max SEAL_BATCH_MAX.
@@ -105,7 +120,8 @@ interface ISealAnchor is ISequencerAccess {
     /// @dev Requirements: the caller has SEQUENCER_ROLE; if `l1BlockHash` is not zero, `blockhash(l1BlockNumber)`
     /// equals it (SealAnchor_L1BlockHashMismatch); `height` is latest + 1 (SealAnchor_Gap above, SealAnchor_Replay at
     /// or below) and `prevSealHash` is the latest seal hash (SealAnchor_Fork), unless this is the chain's first
-    /// anchor; `sealHash` is not zero. Emits {SealAnchored}.
+    /// anchor, whose height is at most FIRST_HEIGHT_MAX (SealAnchor_HeightOutOfRange); `sealHash` is not zero.
+    /// Emits {SealAnchored}.
     /// @param chain The ledger.
     /// @param height The seal's height.
     /// @param sealHash The seal hash (SHA-256 of the seal's canonical bytes).
@@ -122,9 +138,9 @@ interface ISealAnchor is ISequencerAccess {
     ) external;
 
     /// @notice Anchors consecutive seals `firstHeight .. firstHeight + sealHashes.length - 1` in one transaction.
-    /// @dev Same requirements as {anchorSeal} for the first seal, plus 1 <= sealHashes.length <= SEAL_BATCH_MAX and
-    /// no zero seal hash. Stores the batch (root, first and last height) and its last seal hash as the chain's
-    /// latest (the next anchor names it as its predecessor). The root is computed on-chain: leaf i is
+    /// @dev Same requirements as {anchorSeal} for the first seal, plus 1 <= sealHashes.length <= SEAL_BATCH_MAX and no
+    /// zero seal hash. Stores the batch (root, first and last height) and its last seal hash by its height (the next
+    /// anchor names it as its predecessor). The root is computed on-chain: leaf i is
     /// `keccak256(bytes.concat(keccak256(abi.encode(uint64 firstHeight + i, sealHashes[i]))))`, the tree is
     /// OpenZeppelin merkle-tree's (`StandardMerkleTree.of(leaves, ["uint64", "bytes32"], {sortLeaves: false})`),
     /// so proofs for {verifySeal} come straight from that library. Emits {SealBatchAnchored}.
@@ -148,8 +164,8 @@ interface ISealAnchor is ISequencerAccess {
     /// @return head The head.
     function latestAnchor(SealChain chain) external view returns (ChainHead memory head);
 
-    /// @notice The seal hash of a singly anchored height; zero for a height anchored in a batch (use {verifySeal}
-    /// with a proof, or {latestAnchor} for the latest height) or not anchored.
+    /// @notice The seal hash of a singly anchored height or of a batch's last height; zero for any other height of a
+    /// batch (use {verifySeal} with a proof) or a height not anchored.
     /// @param chain The ledger.
     /// @param height The height.
     /// @return sealHash The stored seal hash, or zero.
@@ -174,6 +190,7 @@ interface ISealAnchor is ISequencerAccess {
     function batchCount(SealChain chain) external view returns (uint256 count);
 
     /// @notice The batch at a position (in anchoring order).
+    /// @dev Reverts with SealAnchor_BatchIndexOutOfRange at or past batchCount.
     /// @param chain The ledger.
     /// @param index The position, below batchCount.
     /// @return batch The batch.
@@ -198,4 +215,8 @@ interface ISealAnchor is ISequencerAccess {
     /// @notice The most seals one batch may carry (bounds the on-chain tree: memory and gas).
     /// @return max The bound.
     function SEAL_BATCH_MAX() external view returns (uint256 max);
+
+    /// @notice The highest height a chain's first anchor may have: 2^48 - 1.
+    /// @return max The bound.
+    function FIRST_HEIGHT_MAX() external view returns (uint64 max);
 }

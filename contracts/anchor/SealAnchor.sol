@@ -12,29 +12,30 @@ import {ISealAnchor} from "./ISealAnchor.sol";
 contract SealAnchor is SequencerAccess, ISealAnchor {
     /// @inheritdoc ISealAnchor
     uint256 public constant SEAL_BATCH_MAX = 1024;
+    /// @inheritdoc ISealAnchor
+    uint64 public constant FIRST_HEIGHT_MAX = 2 ** 48 - 1;
 
     /// @dev Head of one chain, one storage slot: every anchor reads and writes it once.
     struct ChainState {
         uint64 firstHeight;
         uint64 latestHeight;
         bool anchored;
-        bool latestInBatch; // the latest seal hash is in _latestBatchSealHash, not in _sealHashes
     }
 
     mapping(SealChain chain => ChainState) private _states;
-    /// @dev Seal hashes of singly anchored heights (a batch's hashes are in its root).
+    /// @dev Seal hashes of singly anchored heights and of each batch's last height (the rest of a batch's hashes are
+    /// in its root). So the latest height's hash, which the next anchor names as its predecessor, is always stored.
     mapping(SealChain chain => mapping(uint64 height => bytes32 sealHash)) private _sealHashes;
-    /// @dev The last seal hash of the chain's latest batch: what the next anchor must name as its predecessor.
-    mapping(SealChain chain => bytes32 sealHash) private _latestBatchSealHash;
     /// @dev Each batch's Merkle root, by the batch's last height.
     mapping(SealChain chain => mapping(uint64 lastHeight => bytes32 root)) private _batchRoots;
     /// @dev Each batch's heights packed as `firstHeight << 64 | lastHeight` (two per slot), in height order.
     mapping(SealChain chain => uint128[] ranges) private _batchRanges;
 
     /// @notice Deploys the anchor with its roles.
-    /// @param admin The account holding DEFAULT_ADMIN_ROLE (must not be zero).
+    /// @param adminDelay Seconds between beginning an admin transfer and accepting it.
+    /// @param admin The account holding DEFAULT_ADMIN_ROLE (not zero, not the sequencer).
     /// @param sequencer The account holding SEQUENCER_ROLE, or zero to grant it later.
-    constructor(address admin, address sequencer) SequencerAccess(admin, sequencer) {}
+    constructor(uint48 adminDelay, address admin, address sequencer) SequencerAccess(adminDelay, admin, sequencer) {}
 
     /// @inheritdoc ISealAnchor
     function anchorSeal(
@@ -49,12 +50,7 @@ contract SealAnchor is SequencerAccess, ISealAnchor {
         uint64 firstHeight = _checkContinuity(chain, height, prevSealHash);
         if (sealHash == bytes32(0)) revert SealAnchor_ZeroSealHash(chain, height);
         _sealHashes[chain][height] = sealHash;
-        _states[chain] = ChainState({
-            firstHeight: firstHeight,
-            latestHeight: height,
-            anchored: true,
-            latestInBatch: false
-        });
+        _states[chain] = ChainState({firstHeight: firstHeight, latestHeight: height, anchored: true});
         emit SealAnchored(chain, height, sealHash, prevSealHash);
     }
 
@@ -71,17 +67,13 @@ contract SealAnchor is SequencerAccess, ISealAnchor {
         if (size == 0 || size > SEAL_BATCH_MAX) revert SealAnchor_BatchSizeOutOfRange(size, SEAL_BATCH_MAX);
         _checkL1Block(l1BlockHash, l1BlockNumber);
         uint64 chainFirstHeight = _checkContinuity(chain, firstHeight, prevSealHash);
-        uint64 lastHeight = firstHeight + uint64(size - 1); // checked: a height past 2^64 - 1 reverts
+        // Cannot overflow: a chain starts at most at FIRST_HEIGHT_MAX = 2^48 - 1 and grows by at most 1024 a call.
+        uint64 lastHeight = firstHeight + uint64(size - 1);
         bytes32 root = _batchRoot(chain, firstHeight, sealHashes);
         _batchRoots[chain][lastHeight] = root;
         _batchRanges[chain].push((uint128(firstHeight) << 64) | lastHeight);
-        _latestBatchSealHash[chain] = sealHashes[size - 1];
-        _states[chain] = ChainState({
-            firstHeight: chainFirstHeight,
-            latestHeight: lastHeight,
-            anchored: true,
-            latestInBatch: true
-        });
+        _sealHashes[chain][lastHeight] = sealHashes[size - 1];
+        _states[chain] = ChainState({firstHeight: chainFirstHeight, latestHeight: lastHeight, anchored: true});
         emit SealBatchAnchored(chain, firstHeight, lastHeight, prevSealHash, root, sealHashes);
     }
 
@@ -94,7 +86,7 @@ contract SealAnchor is SequencerAccess, ISealAnchor {
                 anchored: true,
                 firstHeight: state.firstHeight,
                 latestHeight: state.latestHeight,
-                latestSealHash: _latestSealHash(chain, state)
+                latestSealHash: _sealHashes[chain][state.latestHeight]
             });
     }
 
@@ -133,7 +125,9 @@ contract SealAnchor is SequencerAccess, ISealAnchor {
 
     /// @inheritdoc ISealAnchor
     function batchAt(SealChain chain, uint256 index) external view returns (SealBatch memory batch) {
-        return _batchAt(chain, _batchRanges[chain][index]);
+        uint128[] storage ranges = _batchRanges[chain];
+        if (index >= ranges.length) revert SealAnchor_BatchIndexOutOfRange(chain, index, ranges.length);
+        return _batchAt(chain, ranges[index]);
     }
 
     /// @inheritdoc ISealAnchor
@@ -146,7 +140,7 @@ contract SealAnchor is SequencerAccess, ISealAnchor {
         if (sealHash == bytes32(0) || !isAnchored(chain, height)) return false;
         bytes32 stored = _sealHashes[chain][height];
         if (stored != bytes32(0)) return stored == sealHash;
-        // An anchored height not stored singly lies in exactly one batch.
+        // An anchored height whose hash is not stored lies inside exactly one batch.
         (bool found, SealBatch memory batch) = batchOf(chain, height);
         return found && MerkleProof.verifyCalldata(proof, batch.root, _sealLeaf(height, sealHash));
     }
@@ -156,11 +150,6 @@ contract SealAnchor is SequencerAccess, ISealAnchor {
         uint64 lastHeight = uint64(range);
         return
             SealBatch({root: _batchRoots[chain][lastHeight], firstHeight: uint64(range >> 64), lastHeight: lastHeight});
-    }
-
-    /// @dev The seal hash at the chain's latest height.
-    function _latestSealHash(SealChain chain, ChainState memory state) private view returns (bytes32) {
-        return state.latestInBatch ? _latestBatchSealHash[chain] : _sealHashes[chain][state.latestHeight];
     }
 
     /// @dev Reverts unless `l1BlockHash` is zero (no guard) or the hash of block `l1BlockNumber` on this chain.
@@ -178,13 +167,18 @@ contract SealAnchor is SequencerAccess, ISealAnchor {
         bytes32 prevSealHash
     ) private view returns (uint64 firstHeight) {
         ChainState memory state = _states[chain];
-        if (!state.anchored) return height;
+        if (!state.anchored) {
+            // Bounded, so that no first anchor leaves too few heights after it: from FIRST_HEIGHT_MAX, 2^64 - 1 is
+            // more than 2^53 batches away.
+            if (height > FIRST_HEIGHT_MAX) revert SealAnchor_HeightOutOfRange(chain, height, FIRST_HEIGHT_MAX);
+            return height;
+        }
         if (height <= state.latestHeight) revert SealAnchor_Replay(chain, height, state.latestHeight);
         // height > latestHeight, so latestHeight + 1 cannot overflow.
         unchecked {
             if (height != state.latestHeight + 1) revert SealAnchor_Gap(chain, state.latestHeight + 1, height);
         }
-        bytes32 latestSealHash = _latestSealHash(chain, state);
+        bytes32 latestSealHash = _sealHashes[chain][state.latestHeight];
         if (prevSealHash != latestSealHash) revert SealAnchor_Fork(chain, height, latestSealHash, prevSealHash);
         return state.firstHeight;
     }

@@ -1,14 +1,21 @@
 /**
- * Deploys AllocationRegistry (per-epoch allocation roots and the on-chain split). Parameters: `admin`
- * (DEFAULT_ADMIN_ROLE) and `sequencer` (SEQUENCER_ROLE; the zero address grants it to nobody), both defaulting to
- * the deployer.
+ * Deploys AllocationRegistry (per-epoch allocation roots and the on-chain split) with the SealAnchor whose seals its
+ * epochs name. Parameters: `admin`, `sequencer` and `adminDelay` as for SealAnchor.
  * @module
  */
 import { buildModule } from '@nomicfoundation/hardhat-ignition/modules';
+import SealAnchorModule, { ADMIN_DELAY_DEFAULT } from './SealAnchor';
 
 export default buildModule('AllocationRegistry', (m) => {
+  const { sealAnchor } = m.useModule(SealAnchorModule);
+  const adminDelay = m.getParameter('adminDelay', ADMIN_DELAY_DEFAULT);
   const admin = m.getParameter('admin', m.getAccount(0));
-  const sequencer = m.getParameter('sequencer', m.getAccount(0));
-  const allocationRegistry = m.contract('AllocationRegistry', [admin, sequencer]);
-  return { allocationRegistry };
+  const sequencer = m.getParameter<string>('sequencer');
+  const allocationRegistry = m.contract('AllocationRegistry', [
+    adminDelay,
+    admin,
+    sequencer,
+    sealAnchor,
+  ]);
+  return { allocationRegistry, sealAnchor };
 });

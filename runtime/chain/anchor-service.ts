@@ -1,121 +1,122 @@
 /**
  * The anchoring service: every complete epoch, it puts the epoch's CoherenceLedger seal hashes (one
- * batch transaction), its KeyLedger seals, its allocation root and its net balance changes on-chain.
- * Idempotent across restarts: it reads the on-chain heads first and sends only what is missing. A
- * reorg that drops an anchor lowers the on-chain head, so the next pass sends it again; each anchor
- * also names a recent L1 block hash, so an anchor built on a block that was reorganised away
- * reverts instead of landing on the wrong fork. RPC errors are retried with exponential backoff.
- * issue 7; DESIGN.md §4 Chain.
+ * batch transaction), its KeyLedger seals, its allocation root and its net balance changes (in
+ * chunks under the per-transaction gas cap) on-chain. It reads the node only through the store's
+ * typed epoch records and never blocks sequencing: it runs beside it and reports how far behind it is.
+ *
+ * Idempotent across restarts: every pass reads the contracts' heads first and sends only what is
+ * missing, down to the balance chunk, so a node killed mid-epoch resumes with the next chunk. It does
+ * not plan while a transaction of its key is still pending (after a crash one may be in flight), and
+ * every call is estimated before it is sent, so a step already done is never sent twice. A reorg that
+ * drops an anchor lowers the on-chain head and the next pass sends it again; each seal anchor also
+ * names a recent block hash, so an anchor built on a block reorganised away reverts instead of
+ * landing on the wrong fork. Failures (RPC down, key out of funds, a revert) are recorded and retried
+ * with exponential backoff. issue 7, issue 20; DESIGN.md §4 Chain.
  * @module
  */
-import type { ContractTransactionResponse, Provider } from 'ethers';
-import type { AllocationRegistry, QfsToken, SealAnchor } from '../../typechain-types';
-import type { Logger } from '../node/sequencer';
-import type { NodeStore } from '../node/store';
-import { planEpoch, type EpochPlan } from './epochs';
+import type { ContractTransactionResponse, JsonRpcProvider } from 'ethers';
+import type { AnchorStatus, EpochSource, Logger } from '../node';
+import type { AnchorContracts } from './connect';
+import { planEpoch, remainingChunks, type EpochPlan } from './epochs';
+import { ChainWrongNetworkError } from './errors';
+import {
+  anchoredEpochs,
+  anchoredHeightOf,
+  COHERENCE,
+  KEY,
+  readChainHeads,
+  type ChainHeads,
+} from './progress';
 
-/** The anchor contract's chains (enum SealChain). */
-const COHERENCE = 0;
-const KEY = 1;
 /** Largest batch the anchor contract accepts. */
 const SEAL_BATCH_MAX = 1024;
+/** The first wait after a failure; it doubles up to `retryMaxMs`. */
+const RETRY_MIN_MS = 1000;
+/**
+ * How long `stop` waits for a pass in flight: a stalled RPC must not hold up the node's shutdown. A
+ * pass cut short sends nothing more (every send checks first), and the next start resumes it.
+ */
+const STOP_WAIT_MS = 5000;
 
-/** What the contracts have already: the next height, ordinal and epochs each expects. */
-type ChainHeads = {
-  readonly coherenceNextHeight: number;
-  readonly coherenceNextEpoch: number;
-  readonly keyNextOrdinal: number;
-  readonly tokenNext: number;
-  readonly registryNext: number;
-};
-
-export type AnchorContracts = {
-  readonly token: QfsToken;
-  readonly anchor: SealAnchor;
-  readonly registry: AllocationRegistry;
-};
-
-export type AnchorStatus = {
-  readonly localHeight: number;
-  readonly anchoredHeight: number | null;
-  readonly anchoredEpochs: number;
-  readonly lag: number;
-  readonly lastError: string | null;
-  readonly lastAnchorAtMs: number | null;
+export type AnchorServiceOptions = {
+  /** The node's store (typed epoch records; the service reports into it). */
+  readonly source: EpochSource & { coherence(height: number): { sealHash: string } | undefined };
+  readonly contracts: AnchorContracts;
+  readonly provider: JsonRpcProvider;
+  /** The anchoring key's address (its pending transactions are waited for). */
+  readonly account: string;
+  readonly evmChainId: number;
+  readonly epochLength: number;
+  readonly confirmations: number;
+  readonly balanceChunkSize: number;
+  readonly pollIntervalMs: number;
+  readonly retryMaxMs: number;
+  readonly txTimeoutMs: number;
+  readonly log: Logger;
 };
 
 export class AnchorService {
-  readonly #store: NodeStore;
-  readonly #c: AnchorContracts;
-  readonly #provider: Provider;
-  readonly #epochLength: number;
-  readonly #confirmations: number;
-  readonly #pollMs: number;
-  readonly #log: Logger;
+  readonly #o: AnchorServiceOptions;
   #timer: NodeJS.Timeout | null = null;
   #running: Promise<void> | null = null;
-  #status: AnchorStatus = {
-    localHeight: -1,
-    anchoredHeight: null,
-    anchoredEpochs: 0,
-    lag: 0,
-    lastError: null,
-    lastAnchorAtMs: null,
-  };
-  #backoffMs = 0;
-  #nextTryMs = 0;
+  #stopped = false;
+  #networkChecked = false;
+  #status: AnchorStatus;
 
-  constructor(options: {
-    store: NodeStore;
-    contracts: AnchorContracts;
-    provider: Provider;
-    epochLength: number;
-    confirmations: number;
-    pollIntervalMs: number;
-    log: Logger;
-  }) {
-    this.#store = options.store;
-    this.#c = options.contracts;
-    this.#provider = options.provider;
-    this.#epochLength = options.epochLength;
-    this.#confirmations = options.confirmations;
-    this.#pollMs = options.pollIntervalMs;
-    this.#log = options.log;
+  constructor(options: AnchorServiceOptions) {
+    this.#o = options;
+    this.#status = {
+      localHeight: options.source.headHeight(),
+      anchoredHeight: null,
+      anchoredEpochs: 0,
+      lag: options.source.headHeight() + 1,
+      epochLength: options.epochLength,
+      onChain: null,
+      lastError: null,
+      lastErrorAtMs: null,
+      consecutiveFailures: 0,
+      lastAnchorAtMs: null,
+      nextRetryAtMs: null,
+    };
   }
 
   get status(): AnchorStatus {
-    return this.#status;
+    const localHeight = this.#o.source.headHeight();
+    return { ...this.#status, localHeight, lag: localHeight - (this.#status.anchoredHeight ?? -1) };
   }
 
   start(): void {
     if (this.#timer !== null) return;
-    this.#timer = setInterval(() => void this.tick(), this.#pollMs);
+    this.#timer = setInterval(() => void this.tick(), this.#o.pollIntervalMs);
     this.#timer.unref();
+    void this.tick();
   }
 
   async stop(): Promise<void> {
+    this.#stopped = true;
     if (this.#timer !== null) clearInterval(this.#timer);
     this.#timer = null;
-    await this.#running;
+    const running = this.#running;
+    if (running === null) return;
+    let timer: NodeJS.Timeout | undefined;
+    const waited = new Promise<void>((resolve) => {
+      timer = setTimeout(resolve, STOP_WAIT_MS);
+      timer.unref();
+    });
+    await Promise.race([running, waited]);
+    clearTimeout(timer);
   }
 
-  /** One pass unless one is running or a backoff is pending; errors are recorded, not thrown. */
+  /** One pass unless one is running or a retry is not due yet; failures are recorded, not thrown. */
   async tick(): Promise<void> {
-    if (this.#running !== null || Date.now() < this.#nextTryMs) return;
+    const retryAt = this.#status.nextRetryAtMs;
+    if (this.#stopped || this.#running !== null) return;
+    if (retryAt !== null && Date.now() < retryAt) return;
     this.#running = this.sync()
-      .then(() => {
-        this.#backoffMs = 0;
-      })
-      .catch((err: unknown) => {
-        const message = err instanceof Error ? err.message : String(err);
-        this.#backoffMs = Math.min(30_000, Math.max(1000, this.#backoffMs * 2));
-        this.#nextTryMs = Date.now() + this.#backoffMs;
-        this.#status = { ...this.#status, lastError: message };
-        this.#log.warn(
-          { err: message, retryInMs: this.#backoffMs },
-          'anchoring failed; will retry',
-        );
-      })
+      .then(
+        () => this.#succeeded(),
+        (err: unknown) => this.#failed(err),
+      )
       .finally(() => {
         this.#running = null;
       });
@@ -124,17 +125,20 @@ export class AnchorService {
 
   /** Anchors every complete epoch that is not on-chain yet. Throws on RPC or contract errors. */
   async sync(): Promise<void> {
-    const local = this.#store.headHeight();
-    const complete = Math.floor((local + 1) / this.#epochLength);
-    for (;;) {
-      const heads = await this.#heads();
-      const epoch = Math.min(heads.tokenNext, heads.registryNext, heads.coherenceNextEpoch);
-      this.#updateStatus(local, epoch);
+    await this.#checkNetwork();
+    if (await this.#ownTransactionsPending()) return;
+    const complete = Math.floor((this.#o.source.headHeight() + 1) / this.#o.epochLength);
+    while (!this.#stopped) {
+      const heads = await readChainHeads(this.#o.contracts);
+      this.#checkSameLedger(heads);
+      const epoch = this.#observe(heads);
       if (epoch >= complete) return;
-      const plan = planEpoch(this.#store, epoch, this.#epochLength);
+      const first = epoch * this.#o.epochLength;
+      const plan = planEpoch(this.#o.source.epoch(first, first + this.#o.epochLength - 1), epoch);
       await this.#anchorEpoch(plan, heads);
-      this.#status = { ...this.#status, lastAnchorAtMs: Date.now(), lastError: null };
-      this.#log.info(
+      this.#status = { ...this.#status, lastAnchorAtMs: Date.now() };
+      this.#report();
+      this.#o.log.info(
         {
           epoch,
           heights: `${plan.firstHeight}..${plan.lastHeight}`,
@@ -145,73 +149,31 @@ export class AnchorService {
     }
   }
 
-  async #heads(): Promise<ChainHeads> {
-    const [coherence, key, token, registryNext] = await Promise.all([
-      this.#c.anchor.latestAnchor(COHERENCE),
-      this.#c.anchor.latestAnchor(KEY),
-      this.#c.token.balanceHead(),
-      this.#c.registry.nextEpoch(),
-    ]);
-    const coherenceNextHeight = coherence.anchored ? Number(coherence.latestHeight) + 1 : 0;
-    return {
-      coherenceNextHeight,
-      coherenceNextEpoch: Math.floor(coherenceNextHeight / this.#epochLength),
-      keyNextOrdinal: key.anchored ? Number(key.latestHeight) + 1 : 0,
-      tokenNext: Number(token.nextEpoch),
-      registryNext: Number(registryNext),
-    };
-  }
-
-  /** The anchored height is the last height of the last epoch whose every part is on-chain. */
-  #updateStatus(local: number, epochsDone: number): void {
-    const anchoredHeight = epochsDone === 0 ? null : epochsDone * this.#epochLength - 1;
+  /** Records what the contracts hold; returns the first epoch not entirely on-chain. */
+  #observe(heads: ChainHeads): number {
+    const epochs = anchoredEpochs(heads, this.#o.epochLength);
     this.#status = {
       ...this.#status,
-      localHeight: local,
-      anchoredHeight,
-      anchoredEpochs: epochsDone,
-      lag: local - (anchoredHeight ?? -1),
+      anchoredEpochs: epochs,
+      anchoredHeight: anchoredHeightOf(epochs, this.#o.epochLength),
+      onChain: {
+        coherenceHeight: heads.coherenceNextHeight === 0 ? null : heads.coherenceNextHeight - 1,
+        keySeals: heads.keyNextOrdinal,
+        balanceEpochs: heads.tokenNextEpoch,
+        balanceChunks: heads.tokenNextChunk,
+        allocationEpochs: heads.registryNextEpoch,
+      },
     };
+    return epochs;
   }
 
   async #anchorEpoch(plan: EpochPlan, heads: ChainHeads): Promise<void> {
-    if (heads.coherenceNextHeight <= plan.lastHeight) {
-      const start = Math.max(heads.coherenceNextHeight, plan.firstHeight);
-      const hashes = plan.sealHashes.slice(start - plan.firstHeight);
-      const prev =
-        start === plan.firstHeight
-          ? plan.prevSealHash
-          : (plan.sealHashes[start - plan.firstHeight - 1] as string);
-      for (let i = 0; i < hashes.length; i += SEAL_BATCH_MAX) {
-        const chunk = hashes.slice(i, i + SEAL_BATCH_MAX);
-        const chunkPrev = i === 0 ? prev : (hashes[i - 1] as string);
-        const guard = await this.#guardBlock();
-        await this.#send(
-          chunk.length === 1
-            ? this.#c.anchor.anchorSeal(
-                COHERENCE,
-                start + i,
-                chunk[0] as string,
-                chunkPrev,
-                guard.hash,
-                guard.number,
-              )
-            : this.#c.anchor.anchorSealBatch(
-                COHERENCE,
-                start + i,
-                chunkPrev,
-                chunk,
-                guard.hash,
-                guard.number,
-              ),
-        );
-      }
-    }
+    await this.#anchorSeals(plan, heads.coherenceNextHeight);
     for (const seal of plan.keySeals) {
       if (seal.ordinal < heads.keyNextOrdinal) continue;
       const guard = await this.#guardBlock();
-      await this.#send(
-        this.#c.anchor.anchorSeal(
+      await this.#send(() =>
+        this.#o.contracts.anchor.anchorSeal(
           KEY,
           seal.ordinal,
           seal.sealHash,
@@ -221,9 +183,9 @@ export class AnchorService {
         ),
       );
     }
-    if (heads.registryNext === plan.epoch) {
-      await this.#send(
-        this.#c.registry.anchorAllocationRoot(
+    if (heads.registryNextEpoch === plan.epoch) {
+      await this.#send(() =>
+        this.#o.contracts.registry.anchorAllocationRoot(
           plan.epoch,
           plan.allocationRoot,
           plan.lastSealHash,
@@ -231,29 +193,172 @@ export class AnchorService {
         ),
       );
     }
-    if (heads.tokenNext === plan.epoch) {
-      const changes = plan.balanceChanges.map((c) => ({
-        account: c.account,
-        tokenId: c.tokenId,
-        delta: c.delta,
-      }));
-      await this.#send(
-        this.#c.token.applyBalanceBatch(plan.epoch, plan.lastHeight, plan.lastSealHash, changes),
+    if (heads.tokenNextEpoch === plan.epoch) {
+      const chunks = remainingChunks(
+        plan.balanceChanges,
+        heads.tokenChangesApplied,
+        heads.tokenNextChunk,
+        this.#o.balanceChunkSize,
+      );
+      for (const chunk of chunks) {
+        await this.#send(() =>
+          this.#o.contracts.token.applyBalanceChunk(
+            plan.epoch,
+            chunk.index,
+            chunk.last,
+            plan.lastHeight,
+            plan.lastSealHash,
+            chunk.changes.map((c) => ({ account: c.account, tokenId: c.tokenId, delta: c.delta })),
+          ),
+        );
+      }
+    }
+  }
+
+  /** The epoch's CoherenceLedger seals from `nextHeight` on, in batches of at most 1024. */
+  async #anchorSeals(plan: EpochPlan, nextHeight: number): Promise<void> {
+    if (nextHeight > plan.lastHeight) return;
+    const start = Math.max(nextHeight, plan.firstHeight);
+    const hashes = plan.sealHashes.slice(start - plan.firstHeight);
+    const prev =
+      start === plan.firstHeight
+        ? plan.prevSealHash
+        : (plan.sealHashes[start - plan.firstHeight - 1] as string);
+    for (let i = 0; i < hashes.length; i += SEAL_BATCH_MAX) {
+      const chunk = hashes.slice(i, i + SEAL_BATCH_MAX);
+      const chunkPrev = i === 0 ? prev : (hashes[i - 1] as string);
+      const guard = await this.#guardBlock();
+      const anchor = this.#o.contracts.anchor;
+      await this.#send(() =>
+        chunk.length === 1
+          ? anchor.anchorSeal(
+              COHERENCE,
+              start + i,
+              chunk[0] as string,
+              chunkPrev,
+              guard.hash,
+              guard.number,
+            )
+          : anchor.anchorSealBatch(
+              COHERENCE,
+              start + i,
+              chunkPrev,
+              chunk,
+              guard.hash,
+              guard.number,
+            ),
       );
     }
   }
 
-  /** The latest block (hash and number): anchors revert if it is not canonical when they land. */
+  /** Once per service: the RPC must serve the configured chain. */
+  async #checkNetwork(): Promise<void> {
+    if (this.#networkChecked) return;
+    const actual = Number(await this.#o.provider.send('eth_chainId', []));
+    if (actual !== this.#o.evmChainId)
+      throw new ChainWrongNetworkError('the RPC serves another chain', {
+        expected: String(this.#o.evmChainId),
+        actual: String(actual),
+      });
+    this.#networkChecked = true;
+  }
+
+  /** The contracts' latest CoherenceLedger seal must be this ledger's seal at that height. */
+  #checkSameLedger(heads: ChainHeads): void {
+    if (heads.coherenceLatestHash === null) return;
+    const height = heads.coherenceNextHeight - 1;
+    const local = this.#o.source.coherence(height)?.sealHash;
+    if (local !== undefined && `0x${local}` === heads.coherenceLatestHash) return;
+    throw new ChainWrongNetworkError(
+      `the contracts hold another ledger's seal at height ${height}`,
+      {
+        expected: local === undefined ? 'a committed height' : `0x${local}`,
+        actual: heads.coherenceLatestHash,
+      },
+    );
+  }
+
+  /** True while a transaction of the anchoring key waits to be mined (a pass would race it). */
+  async #ownTransactionsPending(): Promise<boolean> {
+    const [latest, pending] = await Promise.all([
+      this.#o.provider.getTransactionCount(this.#o.account, 'latest'),
+      this.#o.provider.getTransactionCount(this.#o.account, 'pending'),
+    ]);
+    if (pending > latest)
+      this.#o.log.info({ pending: pending - latest }, 'waiting for pending anchoring transactions');
+    return pending > latest;
+  }
+
+  /** The latest block (hash and number): seal anchors revert if it is not canonical when they land. */
   async #guardBlock(): Promise<{ hash: string; number: number }> {
-    const block = await this.#provider.getBlock('latest');
+    const block = await this.#o.provider.getBlock('latest');
     if (block === null || block.hash === null) throw new Error('the RPC returned no latest block');
     return { hash: block.hash, number: block.number };
   }
 
-  async #send(pending: Promise<ContractTransactionResponse>): Promise<void> {
-    const tx = await pending;
-    const receipt = await tx.wait(this.#confirmations);
+  /** Sends (after ethers' gas estimate, where a revert stops it) and waits for the confirmations. */
+  async #send(call: () => Promise<ContractTransactionResponse>): Promise<void> {
+    if (this.#stopped) throw new Error('anchoring stopped');
+    const tx = await call();
+    const receipt = await tx.wait(this.#o.confirmations, this.#o.txTimeoutMs);
     if (receipt === null || receipt.status !== 1)
       throw new Error(`anchor transaction ${tx.hash} failed`);
   }
+
+  #succeeded(): void {
+    const recovered = this.#status.consecutiveFailures > 0;
+    this.#status = { ...this.#status, consecutiveFailures: 0, nextRetryAtMs: null };
+    if (recovered) this.#o.log.info({}, 'anchoring recovered');
+  }
+
+  #failed(err: unknown): void {
+    if (this.#stopped) return; // a pass cut short by stop(): nothing failed
+    const message = describeError(err).slice(0, 500);
+    const failures = this.#status.consecutiveFailures + 1;
+    const waitMs = Math.min(this.#o.retryMaxMs, RETRY_MIN_MS * 2 ** Math.min(failures - 1, 20));
+    const now = Date.now();
+    this.#status = {
+      ...this.#status,
+      lastError: message,
+      lastErrorAtMs: now,
+      consecutiveFailures: failures,
+      nextRetryAtMs: now + waitMs,
+    };
+    this.#report();
+    this.#o.log.warn({ err: message, failures, retryInMs: waitMs }, 'anchoring failed; will retry');
+  }
+
+  /** Keeps the last error and anchor time in the store for `qfs anchor status`. */
+  #report(): void {
+    try {
+      this.#o.source.setAnchorReport({
+        lastError: this.#status.lastError,
+        lastErrorAtMs: this.#status.lastErrorAtMs,
+        lastAnchorAtMs: this.#status.lastAnchorAtMs,
+      });
+    } catch (err) {
+      this.#o.log.warn({ err: String(err) }, 'could not record the anchoring report');
+    }
+  }
+}
+
+/**
+ * An error as an operator reads it: ethers wraps what the RPC said (a node's own message, a decoded
+ * custom error) in a generic one ("could not coalesce error", "execution reverted"); that inner
+ * message comes first.
+ */
+export function describeError(err: unknown): string {
+  if (!(err instanceof Error)) return String(err);
+  const e = err as Error & {
+    shortMessage?: string;
+    revert?: { name?: string; args?: readonly unknown[] } | null;
+    error?: { message?: unknown };
+    info?: { error?: { message?: unknown } };
+  };
+  if (e.revert?.name !== undefined)
+    return `reverted with ${e.revert.name}(${(e.revert.args ?? []).map(String).join(', ')})`;
+  const inner = e.error?.message ?? e.info?.error?.message;
+  if (typeof inner === 'string' && inner !== '')
+    return `${inner} (${e.shortMessage ?? e.message.split(' (')[0]})`;
+  return e.shortMessage ?? e.message;
 }

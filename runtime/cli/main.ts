@@ -7,6 +7,7 @@ import { EXIT_USAGE, type CliIo } from './io';
 import { registerMathCommands } from './commands/math';
 import { registerNodeCommands } from './commands/node';
 import { registerDevnetCommands } from './commands/devnet';
+import { registerChainCommands } from './commands/chain';
 import { registerKeysCommands } from './commands/keys';
 import { registerTxCommands } from './commands/tx';
 import { registerBalanceCommands } from './commands/balance';
@@ -25,6 +26,7 @@ export function buildProgram(io: CliIo, state: { exitCode: number }): Command {
   registerMathCommands(program, io, state);
   registerNodeCommands(program, io, state);
   registerDevnetCommands(program, io, state);
+  registerChainCommands(program, io, state);
   registerKeysCommands(program, io, state);
   registerTxCommands(program, io, state);
   registerBalanceCommands(program, io, state);

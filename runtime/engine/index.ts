@@ -13,6 +13,12 @@ export {
   type ExecuteOptions,
 } from './execute-bundle';
 export { loadGenesis, GENESIS_ACCOUNTS_MAX, type Genesis } from './genesis';
+export {
+  devnetGenesis,
+  HEALTHY_GUIDANCE,
+  type DevnetAccount,
+  type DevnetOptions,
+} from './devnet-genesis';
 export { stateRootOf, amountsJson, type EngineState, type Emission } from './state';
 export {
   DEFAULT_PARAMS,

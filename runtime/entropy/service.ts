@@ -13,7 +13,6 @@
  * @module
  */
 import { randomBytes } from 'node:crypto';
-import type { BundleResult } from '../engine';
 import type { DrvPacket, EntropyRecord } from '../ledger';
 import { roundTimeMs } from './beacon';
 import { fetchBeaconRound, type BeaconFetchOptions } from './beacon-client';
@@ -146,8 +145,11 @@ export class EntropyService {
     }
   }
 
-  /** Follows committed bundles: the engine's verdict on each packet, CIR-511 counting. */
-  observe(result: BundleResult): void {
+  /**
+   * Follows committed bundles: the engine's verdict on each packet, CIR-511 counting. Takes what
+   * it reads of the engine's BundleResult (the engine imports entropy, not the other way round).
+   */
+  observe(result: { readonly height: bigint; readonly entropy: EntropyVerdict | null }): void {
     const verdict = result.entropy;
     if (verdict === null) return;
     this.#lastVerdict = verdict;

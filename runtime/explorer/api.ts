@@ -66,7 +66,7 @@ export type StatusView = {
   lastSealHash: string | null;
   halted: { cir: number; reason: string; height: number; evidence?: Record<string, string> } | null;
   mempoolDepth: number;
-  lastAnchor: {
+  anchoring: {
     anchoredHeight?: number | null;
     lag?: number;
     lastError?: string | null;

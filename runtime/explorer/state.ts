@@ -44,7 +44,7 @@ export function latestStatus(): StatusView | null {
 export async function refreshStatus(): Promise<StatusView> {
   const status = await getJson<StatusView>('v1/status');
   lastStatus = status;
-  const lag = typeof status.lastAnchor?.lag === 'number' ? status.lastAnchor.lag : null;
+  const lag = typeof status.anchoring?.lag === 'number' ? status.anchoring.lag : null;
   lagSamples.push({ atMs: Date.now(), height: status.height ?? -1, lag });
   if (lagSamples.length > LAG_SAMPLES_MAX)
     lagSamples.splice(0, lagSamples.length - LAG_SAMPLES_MAX);

@@ -19,7 +19,7 @@ import {
   writeKeyFile,
   type KeyPair,
 } from '../crypto';
-import { loadGenesis } from '../engine';
+import { devnetGenesis, loadGenesis } from '../engine';
 import {
   beaconChainJson,
   entropyPolicyJson,
@@ -29,7 +29,6 @@ import {
   type BeaconChain,
 } from '../entropy';
 import { createDevnetBeacon, writeDevnetBeacon } from '../entropy/beacon-server';
-import { devnetGenesis } from '../sdk/devnet';
 import { ConfigError } from './config-errors';
 import { DEFAULT_LIMITS, type NodeLimits } from './sequencer';
 import { NodeStore } from './store';

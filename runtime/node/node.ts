@@ -8,11 +8,11 @@ import { pino } from 'pino';
 import { SignPool, VerifyPool } from '../crypto';
 import { assertManifestIntact, isHalt } from '../guard';
 import type { FastifyInstance } from 'fastify';
-import { readChainConfig } from '../chain/config';
 import { loadGenesis } from '../engine';
+import type { AnchorStatus } from './anchoring';
 import { buildApp, buildMetricsApp, type ApiOptions } from './api/app';
 import { createApiMetrics, type ApiMetrics } from './api/metrics';
-import { publicChainInfo, type PublicChainInfo } from './api/routes/explorer';
+import type { PublicChainInfo } from './api/routes/explorer';
 import { ConfigError } from './config-errors';
 import { systemClock, type Clock, type EntropySource } from './clock';
 import { loadKey, paths, readConfig, type NodeConfig } from './data-dir';
@@ -39,7 +39,10 @@ export type StartOptions = {
   readonly env?: NodeJS.ProcessEnv;
   /** Where the integrity manifest and the measured files live (tests point it at a copy). */
   readonly codeRoot?: string;
-  readonly anchorStatus?: () => unknown;
+  /** Where anchoring stands, for `/v1/status` and `/metrics` (null: the node does not anchor). */
+  readonly anchorStatus?: () => AnchorStatus | null;
+  /** The chain facts the explorer page is given (`publicChainInfo` of the chain configuration). */
+  readonly explorerChain?: () => PublicChainInfo | null;
 };
 
 export type RunningNode = {
@@ -48,6 +51,9 @@ export type RunningNode = {
   readonly config: NodeConfig;
   /** The node's entropy: the service's status, the devnet beacon's URL when the node serves it. */
   readonly entropy: NodeEntropy;
+  readonly log: Logger;
+  /** Runs `stop` first when the node closes (services attached to it, e.g. anchoring). */
+  onClose(stop: () => Promise<void>): void;
   /** Stops everything cleanly; resolves `closed` with 0 unless a halt code is pending. */
   close(): Promise<void>;
   /** Resolves with the process exit code: 0 after close, 302/412 when a daemon halts. */
@@ -114,7 +120,7 @@ export async function startNode(options: StartOptions): Promise<RunningNode> {
       sequencer,
       version: VERSION,
       ...(options.anchorStatus === undefined ? {} : { anchorStatus: options.anchorStatus }),
-      explorer: { chain: explorerChain(options.dir, log) },
+      explorer: { chain: options.explorerChain ?? (() => null) },
       entropyStatus: () => entropy.status(),
     },
     apiOptions,
@@ -131,9 +137,11 @@ export async function startNode(options: StartOptions): Promise<RunningNode> {
   let resolveClosed: (code: number) => void = () => undefined;
   const closed = new Promise<number>((resolve) => (resolveClosed = resolve));
   let closing: Promise<void> | null = null;
+  const attached: (() => Promise<void>)[] = [];
   const close = (): Promise<void> => {
     closing ??= (async () => {
       if (watchdog !== null) clearInterval(watchdog);
+      for (const stop of attached.reverse()) await stop();
       await sequencer.stop();
       await app.close();
       await metricsApp?.close();
@@ -172,7 +180,8 @@ export async function startNode(options: StartOptions): Promise<RunningNode> {
     },
     'node started',
   );
-  return { url, sequencer, config, entropy, close, closed };
+  const onClose = (stop: () => Promise<void>) => void attached.push(stop);
+  return { url, sequencer, config, entropy, log, onClose, close, closed };
 }
 
 /**
@@ -206,18 +215,6 @@ async function nodeEntropy(
       return { height: seq.state.height - 1n, sealHash: seq.lastSealHash };
     },
   });
-}
-
-/** The chain facts the explorer page is given (read once at start; null without a chain). */
-function explorerChain(dir: string, log: Logger): () => PublicChainInfo | null {
-  let info: PublicChainInfo | null = null;
-  try {
-    info = publicChainInfo(readChainConfig(dir), process.env);
-  } catch (err) {
-    // The anchoring service reports a broken chain configuration; the explorer just shows none.
-    log.warn({ err }, 'explorer: chain configuration unreadable, on-chain balances not shown');
-  }
-  return () => info;
 }
 
 /** AntiTamper: the shipped files must match the install-time manifest, else CIR-412. */

@@ -8,7 +8,17 @@
  * @module
  */
 import Database from 'better-sqlite3';
+import { getAccount, isToken, loadGenesis, listAccounts, type Account } from '../engine';
+import { UD } from '../math';
+import {
+  netBalanceChanges,
+  sumAllocations,
+  type EpochAllocation,
+  type EpochKeySeal,
+  type EpochRecord,
+} from './epoch-record';
 import { StoreError } from './errors';
+import { parseAccount, parseOperatorRecord, type OperatorRecord } from './records';
 import { MIGRATIONS } from './store-schema';
 
 /**
@@ -76,6 +86,13 @@ export type CoherenceRow = {
 };
 export type HaltRow = { id: number; kind: 'halt' | 'resume'; record: string; atHeight: number };
 
+/** What the anchoring service last reported, kept so that `qfs anchor status` can show it. */
+export type AnchorReport = {
+  readonly lastError: string | null;
+  readonly lastErrorAtMs: number | null;
+  readonly lastAnchorAtMs: number | null;
+};
+
 /** Everything one bundle writes, committed atomically. */
 export type BundleCommit = {
   readonly bundle: BundleRow;
@@ -86,6 +103,10 @@ export type BundleCommit = {
   readonly coherence: CoherenceRow;
 };
 
+type GenesisAccounts = ReturnType<typeof loadGenesis>['state']['accounts'];
+
+const ANCHOR_REPORT_KEY = 'anchor.report';
+
 /** Canonical JSON text of a value (bigints as decimal strings). */
 export const toText = (value: unknown): string =>
   JSON.stringify(value, (_key, v: unknown) => (typeof v === 'bigint' ? v.toString() : v));
@@ -94,6 +115,7 @@ export class NodeStore {
   readonly path: string;
   readonly #db: Database.Database;
   readonly #stmts: ReturnType<typeof prepare>;
+  #genesis: GenesisAccounts | undefined;
 
   private constructor(path: string, db: Database.Database) {
     this.path = path;
@@ -353,6 +375,111 @@ export class NodeStore {
     }));
   }
 
+  /**
+   * Bundles `first`..`last` as one typed record (see {@link EpochRecord}): seal hashes, the KeyLedger
+   * seals committed with them, summed allocations and net balance changes.
+   * @throws {StoreError} when a bundle of the range is not committed
+   */
+  epoch(first: number, last: number): EpochRecord {
+    const rows = this.coherenceRange(first, last);
+    if (first < 0 || last < first || rows.length !== last - first + 1)
+      throw new StoreError('the range is not committed', { first, last, committed: rows.length });
+    const prev = first === 0 ? undefined : this.coherence(first - 1);
+    const allocations: EpochAllocation[] = [];
+    for (let h = first; h <= last; h++) allocations.push(...this.#allocationsAt(h));
+    const genesis = this.#genesisAccounts();
+    const addresses = this.changedAddresses(first, last);
+    if (first === 0) for (const { address } of listAccounts(genesis)) addresses.push(address);
+    const at = (height: number) => (address: string) => this.#accountAt(genesis, address, height);
+    return Object.freeze({
+      first,
+      last,
+      sealHashes: rows.map((r) => r.sealHash),
+      prevSealHash: prev?.sealHash ?? null,
+      keySeals: this.#keySealsOf(first, last),
+      allocations: sumAllocations(allocations),
+      balanceChanges: netBalanceChanges(
+        addresses,
+        first === 0 ? () => undefined : at(first - 1),
+        at(last),
+      ),
+    });
+  }
+
+  /** The most recent halt or resume record, parsed. */
+  lastOperatorRecord(): OperatorRecord | undefined {
+    const row = this.lastHaltRecord();
+    return row === undefined ? undefined : parseOperatorRecord(row.record);
+  }
+
+  /** Records a signed halt or resume record. */
+  insertOperatorRecord(record: OperatorRecord): void {
+    this.insertHalt(record.kind, toText(record), Number(record.height));
+  }
+
+  /** What the anchoring service last reported (all null before its first report). */
+  anchorReport(): AnchorReport {
+    const text = this.getMeta(ANCHOR_REPORT_KEY);
+    const j = (text === undefined ? {} : JSON.parse(text)) as Record<string, unknown>;
+    const num = (v: unknown) => (typeof v === 'number' && Number.isSafeInteger(v) ? v : null);
+    return Object.freeze({
+      lastError: typeof j.lastError === 'string' ? j.lastError : null,
+      lastErrorAtMs: num(j.lastErrorAtMs),
+      lastAnchorAtMs: num(j.lastAnchorAtMs),
+    });
+  }
+
+  setAnchorReport(report: AnchorReport): void {
+    this.setMeta(ANCHOR_REPORT_KEY, toText(report));
+  }
+
+  /** The genesis accounts (parsed once: the genesis document never changes). */
+  #genesisAccounts(): GenesisAccounts {
+    if (this.#genesis === undefined) {
+      const text = this.getMeta('genesis');
+      if (text === undefined) throw new StoreError('the store has no genesis', { path: this.path });
+      this.#genesis = loadGenesis(JSON.parse(text)).state.accounts;
+    }
+    return this.#genesis;
+  }
+
+  /** An account as of the end of bundle `height`: its last change by then, else its genesis value. */
+  #accountAt(genesis: GenesisAccounts, address: string, height: number): Account | undefined {
+    const text = this.accountAt(address, height);
+    return text === undefined ? getAccount(genesis, address) : parseAccount(text);
+  }
+
+  #allocationsAt(height: number): EpochAllocation[] {
+    const summary = this.bundle(height)?.summary;
+    if (summary === undefined) throw new StoreError('bundle missing', { height });
+    const list = (JSON.parse(summary) as { allocations?: unknown }).allocations;
+    if (!Array.isArray(list))
+      throw new StoreError('stored bundle summary has no allocations', { height });
+    return list.map((a: { address?: unknown; token?: unknown; amount?: unknown }) => {
+      if (typeof a.address !== 'string' || !isToken(a.token) || typeof a.amount !== 'string')
+        throw new StoreError('stored allocation is malformed', { height });
+      return { address: a.address, token: a.token, amount: UD.parse(a.amount) };
+    });
+  }
+
+  #keySealsOf(first: number, last: number): EpochKeySeal[] {
+    let ordinal = first === 0 ? 0 : this.keySealCountUpTo(first - 1);
+    let prev =
+      ordinal === 0
+        ? null
+        : (this.#stmts.keySealBefore.get(first) as { seal_hash: string }).seal_hash;
+    return this.keySealsIn(first, last).map((s) => {
+      const seal = Object.freeze({
+        ordinal: ordinal++,
+        height: s.height,
+        sealHash: s.sealHash,
+        prevSealHash: prev,
+      });
+      prev = s.sealHash;
+      return seal;
+    });
+  }
+
   /** Runs `fn` inside one SQLite transaction (for tests that tamper with rows). */
   rawExec(sql: string, ...params: unknown[]): void {
     this.#db.prepare(sql).run(...params);
@@ -446,6 +573,9 @@ function prepare(db: Database.Database) {
     ),
     keySealsIn: db.prepare('SELECT * FROM key_seals WHERE height BETWEEN ? AND ? ORDER BY height'),
     keySealCount: db.prepare('SELECT COUNT(*) AS n FROM key_seals WHERE height <= ?'),
+    keySealBefore: db.prepare(
+      'SELECT seal_hash FROM key_seals WHERE height < ? ORDER BY height DESC LIMIT 1',
+    ),
     latestKeySeal: db.prepare('SELECT * FROM key_seals ORDER BY height DESC LIMIT 1'),
     insertHalt: db.prepare('INSERT INTO halts (kind, record, at_height) VALUES (?, ?, ?)'),
     lastHalt: db.prepare('SELECT * FROM halts ORDER BY id DESC LIMIT 1'),

@@ -122,5 +122,24 @@ export type NodeStatus = {
     readonly evidence?: Readonly<Record<string, string>>;
   } | null;
   readonly mempoolDepth: number;
-  readonly lastAnchor: unknown;
+  /** Anchoring to the EVM chain (null when the node does not anchor). */
+  readonly anchoring: {
+    readonly localHeight: number;
+    readonly anchoredHeight: number | null;
+    readonly anchoredEpochs: number;
+    readonly lag: number;
+    readonly epochLength: number;
+    readonly onChain: {
+      readonly coherenceHeight: number | null;
+      readonly keySeals: number;
+      readonly balanceEpochs: number;
+      readonly balanceChunks: number;
+      readonly allocationEpochs: number;
+    } | null;
+    readonly lastError: string | null;
+    readonly lastErrorAtMs: number | null;
+    readonly consecutiveFailures: number;
+    readonly lastAnchorAtMs: number | null;
+    readonly nextRetryAtMs: number | null;
+  } | null;
 };

@@ -8,7 +8,7 @@
 import type { KeyPair } from '../crypto';
 import { txHashOf, txSigningBytes, type Token } from '../engine';
 import { ErrorCode, isCodedError } from '../errors';
-import { httpStatusOf } from '../node/api/http-errors';
+import { httpStatusOf } from '../http-status';
 import type { UD128x18 } from '../math';
 import type {
   AccountView,

@@ -10,7 +10,11 @@ import { expect } from 'chai';
 import fc from 'fast-check';
 import { ethers } from 'hardhat';
 import { loadFixture } from '@nomicfoundation/hardhat-network-helpers';
-import { AllocationHarness__factory, AllocationRegistry__factory } from '../../typechain-types';
+import {
+  AllocationHarness__factory,
+  AllocationRegistry__factory,
+  SealAnchor__factory,
+} from '../../typechain-types';
 import type { AllocationHarness, AllocationRegistry } from '../../typechain-types';
 import {
   ALLOCATION_RECIPIENTS_MAX,
@@ -94,7 +98,14 @@ async function expectParity(
 
 async function deployParity() {
   const [admin] = await ethers.getSigners();
-  const registry = await new AllocationRegistry__factory(admin!).deploy(admin!, admin!);
+  // computeAllocation is pure: the registry's roles and seal anchor play no part here.
+  const anchor = await new SealAnchor__factory(admin!).deploy(0, admin!, ethers.ZeroAddress);
+  const registry = await new AllocationRegistry__factory(admin!).deploy(
+    0,
+    admin!,
+    ethers.ZeroAddress,
+    anchor,
+  );
   const harness = await new AllocationHarness__factory(admin!).deploy();
   return { registry, harness };
 }

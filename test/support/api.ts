@@ -7,6 +7,7 @@
 import { expect } from 'chai';
 import type { LightMyRequestResponse } from 'fastify';
 import { buildApp, HTTP_STATUS, type ApiErrorCode, type ApiOptions } from '../../runtime/node/api';
+import type { AnchorStatus } from '../../runtime/node/anchoring';
 import type { NodeLimits, Sequencer } from '../../runtime/node/sequencer';
 import { initStore, openSequencer, tempDir } from './node';
 
@@ -20,7 +21,7 @@ export async function apiNode(
   options: {
     nodeLimits?: Partial<NodeLimits>;
     api?: ApiOptions;
-    anchorStatus?: () => unknown;
+    anchorStatus?: () => AnchorStatus | null;
   } = {},
 ): Promise<ApiNode> {
   const seq = await openSequencer(initStore(tempDir()), options.nodeLimits);

@@ -1,16 +1,11 @@
 /**
- * `qfs devnet` (what `npm start` runs), `qfs demo` and `qfs anchor status`.
+ * `qfs devnet` (what `npm start` runs) and `qfs demo`.
  * @module
  */
 import type { Command } from 'commander';
 import { pino } from 'pino';
-import { readChainConfig } from '../../chain/config';
-import { connectChain } from '../../chain/connect';
-import { DEVNET_PASSPHRASE, runDemoWorkload, startDevnet, type DemoReport } from '../../chain/demo';
-import { NodeStore } from '../../node/store';
-import { paths } from '../../node/data-dir';
+import { DEVNET_PASSPHRASE, runDemoWorkload, startDevnet, type DemoReport } from '../devnet';
 import { println, runCommand, type CliIo } from '../io';
-import { resolvePassphrase } from '../passphrase';
 
 type State = { exitCode: number };
 
@@ -37,7 +32,7 @@ export function registerDevnetCommands(program: Command, io: CliIo, state: State
         );
         println(
           io,
-          `contracts token ${await devnet.connection.contracts.token.getAddress()}  anchor ${await devnet.connection.contracts.anchor.getAddress()}  registry ${await devnet.connection.contracts.registry.getAddress()}`,
+          `contracts token ${await devnet.contracts.token.getAddress()}  anchor ${await devnet.contracts.anchor.getAddress()}  registry ${await devnet.contracts.registry.getAddress()}`,
         );
         println(io, `api       ${devnet.node.url}   docs ${devnet.node.url}/docs`);
         println(io, `explorer  ${devnet.node.url}/`);
@@ -72,54 +67,6 @@ export function registerDevnetCommands(program: Command, io: CliIo, state: State
           println(io, JSON.stringify({ dir, ...(await runDemoWorkload(devnet, Number(o.txs))) }));
         } finally {
           await devnet.stop();
-        }
-      });
-    });
-
-  const anchor = program.command('anchor').description('anchoring tools');
-  anchor
-    .command('status')
-    .description('local CoherenceLedger head vs the on-chain anchored heads')
-    .requiredOption('--dir <dir>', 'data directory')
-    .option('--json', 'print JSON')
-    .action(async (o: { dir: string; json?: boolean }) => {
-      await runCommand(io, state, async () => {
-        const config = readChainConfig(o.dir);
-        if (config === null) {
-          println(io, 'no chain configured (D/chain.json or QFS_RPC_URL)');
-          state.exitCode = 1;
-          return;
-        }
-        const passphrase = await resolvePassphrase(io, process.env, { confirm: false });
-        const { contracts, provider } = await connectChain(config, passphrase);
-        const store = NodeStore.open(paths(o.dir).db);
-        try {
-          const local = store.headHeight();
-          const [coherence, key, token, registry] = await Promise.all([
-            contracts.anchor.latestAnchor(0),
-            contracts.anchor.latestAnchor(1),
-            contracts.token.balanceHead(),
-            contracts.registry.nextEpoch(),
-          ]);
-          const out = {
-            localHeight: local,
-            anchoredHeight: coherence.anchored ? Number(coherence.latestHeight) : null,
-            lag: local - (coherence.anchored ? Number(coherence.latestHeight) : -1),
-            keySealsAnchored: key.anchored ? Number(key.latestHeight) + 1 : 0,
-            balanceEpochsApplied: Number(token.nextEpoch),
-            allocationEpochsAnchored: Number(registry),
-            evmBlock: await provider.getBlockNumber(),
-          };
-          println(
-            io,
-            o.json === true
-              ? JSON.stringify(out)
-              : Object.entries(out)
-                  .map(([k, v]) => `${k}: ${v}`)
-                  .join('\n'),
-          );
-        } finally {
-          store.close();
         }
       });
     });

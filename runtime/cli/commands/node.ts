@@ -8,9 +8,12 @@ import { VerifyPool } from '../../crypto';
 import { replayLedger } from '../../node/audit';
 import { systemClock } from '../../node/clock';
 import { initDataDir, loadKey, paths, readConfig } from '../../node/data-dir';
-import { parseOperatorRecord, signOperatorRecord } from '../../node/records';
-import { NodeStore, toText } from '../../node/store';
-import { startNode } from '../../node/node';
+import { signOperatorRecord } from '../../node/records';
+import { NodeStore } from '../../node/store';
+import { publicChainInfo, startNode } from '../../node';
+import { startAnchoring, type Anchoring } from '../../chain/anchoring';
+import { readChainConfig } from '../../chain/config';
+import { connectChain } from '../../chain/connect';
 import { println, runCommand, usage, type CliIo } from '../io';
 import { resolvePassphrase } from '../passphrase';
 
@@ -80,30 +83,60 @@ export function registerNodeCommands(program: Command, io: CliIo, state: State):
       '--daemon',
       'exit when the sequencer halts, with status CIR mod 256 (302 → 46, 412 → 156)',
     )
-    .action(async (o: { dir: string; port?: string; host?: string; daemon?: boolean }) => {
-      await runCommand(io, state, async () => {
-        const passphrase = await resolvePassphrase(io, process.env, { confirm: false });
-        const node = await startNode({
-          dir: o.dir,
-          passphrase,
-          ...(o.port === undefined ? {} : { port: Number(o.port) }),
-          ...(o.host === undefined ? {} : { host: o.host }),
-          daemon: o.daemon === true,
-          handleSignals: true,
-        });
-        println(io, `qfs node listening on ${node.url} (docs: ${node.url}/docs)`);
-        println(io, `explorer ${node.url}/`);
-        const code = await node.closed;
-        if (code !== 0) {
-          const halt = node.sequencer.halted;
-          io.stderr.write(
-            `halted: CIR-${code}${halt === null ? '' : ` (${halt.reason})`}; exit status ${code % 256}\n`,
+    .option(
+      '--no-anchor',
+      'do not anchor, even with a chain configured (D/chain.json or QFS_RPC_URL)',
+    )
+    .action(
+      async (o: {
+        dir: string;
+        port?: string;
+        host?: string;
+        daemon?: boolean;
+        anchor: boolean;
+      }) => {
+        await runCommand(io, state, async () => {
+          const passphrase = await resolvePassphrase(io, process.env, { confirm: false });
+          // A configured chain is read (and checked) before the node starts: a broken chain.json
+          // or anchoring key stops `qfs start`; an unreachable RPC does not (anchoring retries beside
+          // the node).
+          const chain = o.anchor ? readChainConfig(o.dir) : null;
+          const connection = chain === null ? null : await connectChain(chain, passphrase);
+          let anchoring: Anchoring | null = null;
+          const node = await startNode({
+            dir: o.dir,
+            passphrase,
+            ...(o.port === undefined ? {} : { port: Number(o.port) }),
+            ...(o.host === undefined ? {} : { host: o.host }),
+            daemon: o.daemon === true,
+            handleSignals: true,
+            anchorStatus: () => anchoring?.service.status ?? null,
+            explorerChain: () => publicChainInfo(chain, process.env),
+          });
+          if (chain !== null && connection !== null) {
+            anchoring = startAnchoring(node, chain, connection, node.log);
+            node.onClose((anchoring as Anchoring).stop);
+          }
+          println(io, `qfs node listening on ${node.url} (docs: ${node.url}/docs)`);
+          println(io, `explorer ${node.url}/`);
+          println(
+            io,
+            anchoring === null
+              ? 'anchoring off'
+              : `anchoring to ${chain?.rpcUrl} (EVM chain ${chain?.evmChainId}) as ${anchoring.account}`,
           );
-        }
-        // POSIX exit statuses are 8 bits: CIR-302 exits 46 (302 mod 256), CIR-412 exits 156.
-        state.exitCode = code % 256;
-      });
-    });
+          const code = await node.closed;
+          if (code !== 0) {
+            const halt = node.sequencer.halted;
+            io.stderr.write(
+              `halted: CIR-${code}${halt === null ? '' : ` (${halt.reason})`}; exit status ${code % 256}\n`,
+            );
+          }
+          // POSIX exit statuses are 8 bits: CIR-302 exits 46 (302 mod 256), CIR-412 exits 156.
+          state.exitCode = code % 256;
+        });
+      },
+    );
 
   program
     .command('verify')
@@ -195,12 +228,11 @@ export function registerNodeCommands(program: Command, io: CliIo, state: State):
         const key = loadKey(o.dir, 'sequencer', passphrase);
         const store = NodeStore.open(paths(o.dir).db);
         try {
-          const last = store.lastHaltRecord();
-          if (last === undefined || last.kind !== 'halt') {
+          const halt = store.lastOperatorRecord();
+          if (halt === undefined || halt.kind !== 'halt') {
             println(io, 'not halted');
             return;
           }
-          const halt = parseOperatorRecord(last.record);
           const record = signOperatorRecord(
             {
               kind: 'resume',
@@ -212,7 +244,7 @@ export function registerNodeCommands(program: Command, io: CliIo, state: State):
             },
             key,
           );
-          store.insertHalt('resume', toText(record), Number(halt.height));
+          store.insertOperatorRecord(record);
           println(io, `resumed from CIR-${halt.cir} (${halt.reason})`);
         } finally {
           store.close();

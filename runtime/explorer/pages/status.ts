@@ -27,7 +27,7 @@ export const statusPage: Page = {
     if (status.height !== null) await loadRecent(status.height, keys, () => undefined);
     if (!isCurrent()) return;
     const latest = status.height === null ? undefined : loadedBundle(status.height);
-    const anchor = status.lastAnchor;
+    const anchor = status.anchoring;
     root.replaceChildren(
       h('h1', {}, 'Status'),
       fields([

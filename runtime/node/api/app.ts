@@ -9,10 +9,12 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { EntropyStatus } from '../../entropy/service';
+import type { AnchorStatus } from '../anchoring';
 import type { Logger, Sequencer } from '../sequencer';
 import { ApiBadRequestError, ApiRateLimitedError, ApiRouteNotFoundError } from './errors';
 import { registerExplorerStatic } from './explorer-static';
 import { httpStatusOf, isLoggedFailure, toHttpError } from './http-errors';
+import { DEFAULT_API_LIMITS, type ApiLimits } from './limits';
 import { createApiMetrics, type ApiMetrics } from './metrics';
 import type { RouteContext } from './routes/context';
 import { registerExplorerRoutes, type ExplorerDeps } from './routes/explorer';
@@ -26,42 +28,19 @@ import {
   REQUEST_ID_HEADER,
   requestIdGenerator,
   serverOptions,
-  type TransportLimits,
 } from './transport';
+
+export { DEFAULT_API_LIMITS, type ApiLimits } from './limits';
 
 /** The port the node API listens on unless told otherwise (`qfs start --port`, QFS_URL). */
 export const DEFAULT_API_PORT = 7545;
-
-export type ApiLimits = TransportLimits & {
-  /** Largest request body. A signed key rotation, the largest transaction, is about 33 KB. */
-  readonly bodyLimitBytes: number;
-  /** Transactions in one `POST /v1/txs` request. */
-  readonly batchTxsMax: number;
-  /** Largest `POST /v1/txs` body: room for `batchTxsMax` ordinary (~10 KB) transactions. */
-  readonly batchBodyLimitBytes: number;
-  /** Requests per client IP per window: by default 10,000 per second, so that a gateway or a benchmark client is not throttled at 2,000 TPS; lower it for public exposure. */
-  readonly rateLimitMax: number;
-  readonly rateLimitWindowMs: number;
-};
-
-export const DEFAULT_API_LIMITS: ApiLimits = Object.freeze({
-  bodyLimitBytes: 64 * 1024,
-  batchTxsMax: 256,
-  batchBodyLimitBytes: 4 * 1024 * 1024,
-  rateLimitMax: 600_000,
-  rateLimitWindowMs: 60_000,
-  headersTimeoutMs: 10_000,
-  requestTimeoutMs: 30_000,
-  keepAliveTimeoutMs: 30_000,
-  headersMaxBytes: 16 * 1024,
-});
 
 export type ApiDeps = {
   readonly sequencer: Sequencer;
   /** Node software version, reported by /v1/status and the OpenAPI document. */
   readonly version: string;
-  /** The anchoring service's last anchor, reported by /v1/status (null when absent). */
-  readonly anchorStatus?: () => unknown;
+  /** Where anchoring stands, reported by /v1/status and /metrics (null: the node does not anchor). */
+  readonly anchorStatus?: () => AnchorStatus | null;
   /** What the explorer (served at `/`) is told about the chain; its files' directory (tests). */
   readonly explorer?: ExplorerDeps & { readonly dir?: string };
   /** The entropy service's status (beacon, VDF, staleness, CIR-511), for /v1/status and /metrics. */
@@ -102,6 +81,7 @@ export function buildApp(deps: ApiDeps, options: ApiOptions = {}): FastifyInstan
     createApiMetrics(deps.sequencer, {
       processMetrics: options.processMetrics ?? true,
       ...(deps.entropyStatus === undefined ? {} : { entropyStatus: deps.entropyStatus }),
+      ...(deps.anchorStatus === undefined ? {} : { anchorStatus: deps.anchorStatus }),
     });
   const app = createBaseApp(limits, options, metrics);
   const ctx: RouteContext = {

@@ -18,6 +18,7 @@
  */
 import type { TxMalformedCode } from '../../engine';
 import { BaseError, isCodedError } from '../../errors';
+import { HTTP_STATUS, isApiErrorCode, type ApiErrorCode } from '../../http-status';
 import type {
   MempoolFullError,
   NodeHaltedError,
@@ -37,8 +38,8 @@ import {
   type ApiUnauthorizedError,
 } from './errors';
 
-/** Every code a route can answer with. */
-export type ApiErrorCode =
+/** Every code a route can throw: the status table (runtime/http-status.ts) must cover each. */
+type RouteErrorCode =
   | TxMalformedCode
   | TxRefusedError['code']
   | MempoolFullError['code']
@@ -61,39 +62,12 @@ export type ApiErrorCode =
   | 'CODEC_BAD_ADDRESS'
   | 'CRYPTO_POOL_CLOSED';
 
-/** HTTP status of every code a route can answer with. */
-export const HTTP_STATUS: Readonly<Record<ApiErrorCode, number>> = Object.freeze({
-  TX_MALFORMED: 400,
-  TX_UNKNOWN_TOKEN: 400,
-  TX_AMOUNT_INVALID: 400,
-  TX_FIELD_TOO_LONG: 400,
-  TX_BAD_ADDRESS: 400,
-  TX_TOO_LARGE: 413,
-  TX_WRONG_CHAIN: 400,
-  TX_BAD_SIGNATURE: 400,
-  TX_BAD_NONCE: 409,
-  TX_UNKNOWN_SENDER: 409,
-  TX_SENDER_INACTIVE: 409,
-  TX_NOT_AUTHORIZED: 400,
-  KEYLEDGER_DUPLICATE_KEY: 409,
-  CODEC_BAD_HEX: 400,
-  CODEC_BAD_ADDRESS: 400,
-  CRYPTO_INVALID_INPUT: 400,
-  API_BAD_REQUEST: 400,
-  NOT_FOUND: 404,
-  API_ROUTE_NOT_FOUND: 404,
-  API_BODY_TOO_LARGE: 413,
-  API_UNSUPPORTED_MEDIA_TYPE: 415,
-  API_RATE_LIMITED: 429,
-  API_UNAUTHORIZED: 401,
-  API_REQUEST_TIMEOUT: 408,
-  API_HEADERS_TOO_LARGE: 431,
-  SEQUENCER_MEMPOOL_FULL: 503,
-  NODE_HALTED: 503,
-  CRYPTO_POOL_CLOSED: 503,
-  NODE_STORE: 500,
-  API_INTERNAL: 500,
-});
+// Compile-time check: a code a route can throw but the table lacks is a type error here.
+const TABLE_COVERS_ROUTES: Exclude<RouteErrorCode, ApiErrorCode> extends never ? true : never =
+  true;
+void TABLE_COVERS_ROUTES;
+
+export { HTTP_STATUS, httpStatusOf, isApiErrorCode, type ApiErrorCode } from '../../http-status';
 
 /** An error ready to send: its status and the coded error whose `toJSON()` is the body. */
 export type HttpError = { readonly status: number; readonly error: BaseError };
@@ -125,15 +99,6 @@ export function toHttpError(err: unknown, facts: RequestFacts): HttpError {
 export function isLoggedFailure(http: HttpError): boolean {
   const code = http.error.code;
   return http.status >= 500 && code !== 'NODE_HALTED' && code !== 'SEQUENCER_MEMPOOL_FULL';
-}
-
-/** The status of a code (500 for a code no route produces). */
-export function httpStatusOf(code: string): number {
-  return isApiErrorCode(code) ? HTTP_STATUS[code] : 500;
-}
-
-export function isApiErrorCode(code: string): code is ApiErrorCode {
-  return Object.prototype.hasOwnProperty.call(HTTP_STATUS, code);
 }
 
 type FastifyLikeError = {

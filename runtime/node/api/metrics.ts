@@ -7,6 +7,7 @@
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { BundleResult } from '../../engine';
 import type { EntropyStatus } from '../../entropy/service';
+import type { AnchorStatus } from '../anchoring';
 import type { Sequencer } from '../sequencer';
 
 export type ApiMetrics = {
@@ -36,10 +37,15 @@ export const HTTP_DURATION_BUCKETS = Object.freeze([
  */
 export function createApiMetrics(
   seq: Sequencer,
-  options: { processMetrics: boolean; entropyStatus?: () => EntropyStatus | null },
+  options: {
+    processMetrics: boolean;
+    entropyStatus?: () => EntropyStatus | null;
+    anchorStatus?: () => AnchorStatus | null;
+  },
 ): ApiMetrics {
   const registry = new Registry();
   const registers = [registry];
+  if (options.anchorStatus !== undefined) anchorGauges(registers, options.anchorStatus);
   new Gauge({
     name: 'qfs_head_height',
     help: 'Height of the latest committed bundle (-1 before the first)',
@@ -175,5 +181,46 @@ function entropyMetrics(
     'qfs_entropy_provider_failures',
     'Consecutive failed beacon fetches (0 while the beacon answers)',
     (s) => s.provider.consecutiveFailures,
+  );
+}
+
+/**
+ * Anchoring gauges, read from the service when scraped: what is on-chain, how far behind, and whether
+ * it is failing (`qfs_anchor_consecutive_failures` > 0; the error text is in /v1/status).
+ */
+function anchorGauges(registers: Registry[], status: () => AnchorStatus | null): void {
+  const gauge = (name: string, help: string, value: (s: AnchorStatus) => number | null) =>
+    new Gauge({
+      name,
+      help,
+      registers,
+      collect() {
+        const s = status();
+        const v = s === null ? null : value(s);
+        if (v === null) this.reset();
+        else this.set(v);
+      },
+    });
+  gauge(
+    'qfs_anchor_anchored_height',
+    'Last height of the last epoch entirely on-chain (-1 before the first)',
+    (s) => s.anchoredHeight ?? -1,
+  );
+  gauge('qfs_anchor_lag_bundles', 'Committed bundles not yet anchored', (s) => s.lag);
+  gauge('qfs_anchor_anchored_epochs', 'Epochs entirely on-chain', (s) => s.anchoredEpochs);
+  gauge(
+    'qfs_anchor_consecutive_failures',
+    'Failed anchoring attempts since the last success (retried with backoff)',
+    (s) => s.consecutiveFailures,
+  );
+  gauge(
+    'qfs_anchor_last_error_timestamp_seconds',
+    'When anchoring last failed (unset before any failure)',
+    (s) => (s.lastErrorAtMs === null ? null : s.lastErrorAtMs / 1000),
+  );
+  gauge(
+    'qfs_anchor_last_success_timestamp_seconds',
+    'When anchoring last put an epoch on-chain (unset before the first)',
+    (s) => (s.lastAnchorAtMs === null ? null : s.lastAnchorAtMs / 1000),
   );
 }

@@ -320,6 +320,61 @@ export const keySealViewSchema = {
   },
 } as const;
 
+const count = { type: 'integer', minimum: 0 } as const;
+const nullableInt = { type: ['integer', 'null'] } as const;
+
+/** Where anchoring stands (runtime/node/anchoring.ts AnchorStatus); null when the node does not anchor. */
+const anchoringSchema = {
+  type: ['object', 'null'],
+  description: 'anchoring to the EVM chain: how far behind it is and its last error; null when off',
+  required: [
+    'localHeight',
+    'anchoredHeight',
+    'anchoredEpochs',
+    'lag',
+    'epochLength',
+    'onChain',
+    'lastError',
+    'lastErrorAtMs',
+    'consecutiveFailures',
+    'lastAnchorAtMs',
+    'nextRetryAtMs',
+  ],
+  properties: {
+    localHeight: { type: 'integer', description: 'last committed height (-1 before the first)' },
+    anchoredHeight: {
+      ...nullableInt,
+      description: 'last height of the last epoch whose seals, root and balances are all on-chain',
+    },
+    anchoredEpochs: count,
+    lag: { ...count, description: 'committed bundles not yet anchored' },
+    epochLength: { type: 'integer', minimum: 1 },
+    onChain: {
+      type: ['object', 'null'],
+      description: 'what the contracts held at the last successful read',
+      required: [
+        'coherenceHeight',
+        'keySeals',
+        'balanceEpochs',
+        'balanceChunks',
+        'allocationEpochs',
+      ],
+      properties: {
+        coherenceHeight: nullableInt,
+        keySeals: count,
+        balanceEpochs: count,
+        balanceChunks: { ...count, description: 'chunks applied of the balance epoch in progress' },
+        allocationEpochs: count,
+      },
+    },
+    lastError: { type: ['string', 'null'] },
+    lastErrorAtMs: nullableInt,
+    consecutiveFailures: { ...count, description: 'failed attempts since the last success' },
+    lastAnchorAtMs: nullableInt,
+    nextRetryAtMs: { ...nullableInt, description: 'when the next attempt after a failure is due' },
+  },
+} as const;
+
 export const statusSchema = {
   type: 'object',
   required: [
@@ -332,7 +387,7 @@ export const statusSchema = {
     'lastSealHash',
     'halted',
     'mempoolDepth',
-    'lastAnchor',
+    'anchoring',
   ],
   properties: {
     chainId: { type: 'string' },
@@ -358,7 +413,7 @@ export const statusSchema = {
       },
     },
     mempoolDepth: { type: 'integer', minimum: 0 },
-    lastAnchor: { description: 'the anchoring service’s last anchor, null when not anchoring' },
+    anchoring: anchoringSchema,
     entropy: {
       type: 'object',
       additionalProperties: true,

@@ -3,6 +3,7 @@
  * like the response schemas in `schemas.ts` (which serialise it).
  * @module
  */
+import type { AnchorStatus } from '../anchoring';
 import { parseAddress } from '../../codec';
 import { amountsJson, EMPTY_ACCOUNT, getAccount, type Receipt } from '../../engine';
 import { keyLedgerView } from '../../ledger';
@@ -132,11 +133,11 @@ export function keySealView(seq: Sequencer): Record<string, unknown> {
   return { height: row.height, seal: JSON.parse(row.seal), sealHash: row.sealHash };
 }
 
-/** The node at a glance: chain, heights, head hashes, halt, mempool depth, last anchor. */
+/** The node at a glance: chain, heights, head hashes, halt, mempool depth, anchoring. */
 export function statusView(
   seq: Sequencer,
   version: string,
-  lastAnchor: unknown,
+  anchoring: AnchorStatus | null,
   entropy: unknown = null,
 ): Record<string, unknown> {
   const state = seq.state;
@@ -160,7 +161,7 @@ export function statusView(
             evidence: { ...halt.evidence },
           },
     mempoolDepth: seq.mempoolSize,
-    lastAnchor: plainJson(lastAnchor ?? null),
+    anchoring,
     // Without an entropy service (a chain without an entropy policy), what the last packet says.
     entropy: plainJson(
       entropy ?? { mode: 'unverified', lastSource: state.lastPacket?.entropy.source ?? null },

@@ -1,10 +1,11 @@
 /*
  * AllocationRegistry: per-epoch allocation roots, proof verification, on-chain re-computation of a split.
  *
- * deployment ── roles ── zero admin reverts
+ * deployment ── roles ── zero admin / admin = sequencer / zero anchor revert
  * anchorAllocationRoot
  *   ├── SEQUENCER_ROLE only
  *   ├── epoch 0 first, then +1: replay (never overwritten), gap; seal height strictly increasing; zero seal hash
+ *   ├── the seal must be held by the SealAnchor (a single anchor or a batch's last seal)
  *   └── a zero root records an epoch that allocated nothing
  * verifyAllocation ── every leaf of a StandardMerkleTree verifies; tampered account / token / amount / proof /
  *                     epoch does not; unanchored and empty epochs are false
@@ -17,17 +18,25 @@ import { loadFixture } from '@nomicfoundation/hardhat-network-helpers';
 import { StandardMerkleTree } from '@openzeppelin/merkle-tree';
 import { AllocationRegistry__factory } from '../../../typechain-types';
 import { namedSigners } from '../signers';
+import { ADMIN_DELAY, deployAnchorHolding, seal } from '../seals';
 
 type Leaf = [string, bigint, bigint];
 
 const LEAF_ENCODING = ['address', 'uint256', 'uint256'];
 const [CHR, FLX, ATR] = [1n, 2n, 4n];
-const SEAL_A = ethers.id('seal 10');
-const SEAL_B = ethers.id('seal 20');
+/** The anchor holds heights 10 (singly), 11..20 (a batch: 20 its last) and 21 (singly). */
+const SEAL_A = seal(10n);
+const SEAL_B = seal(20n);
 
 async function deployRegistry() {
   const { admin, sequencer, alice, bob, carol, other } = await namedSigners();
-  const registry = await new AllocationRegistry__factory(admin).deploy(admin, sequencer);
+  const anchor = await deployAnchorHolding(admin, sequencer, 10n, 10);
+  const registry = await new AllocationRegistry__factory(admin).deploy(
+    ADMIN_DELAY,
+    admin,
+    sequencer,
+    anchor,
+  );
   const leaves: Leaf[] = [
     [alice.address, CHR, 34n],
     [bob.address, CHR, 33n],
@@ -36,7 +45,7 @@ async function deployRegistry() {
     [bob.address, FLX, 1n],
   ];
   const tree = StandardMerkleTree.of(leaves, LEAF_ENCODING);
-  return { registry: registry.connect(sequencer), admin, sequencer, other, tree, leaves };
+  return { registry: registry.connect(sequencer), anchor, admin, sequencer, other, tree, leaves };
 }
 
 /** Epoch 0 anchored with `tree` at seal height 10. */
@@ -49,20 +58,26 @@ async function deployWithEpoch() {
 describe('AllocationRegistry', () => {
   describe('deployment', () => {
     it('grants the roles, expects epoch 0 and allows up to 1024 recipients', async () => {
-      const { registry, admin, sequencer } = await loadFixture(deployRegistry);
-      expect(await registry.hasRole(await registry.DEFAULT_ADMIN_ROLE(), admin)).to.equal(true);
+      const { registry, anchor, admin, sequencer } = await loadFixture(deployRegistry);
+      expect(await registry.defaultAdmin()).to.equal(admin.address);
+      expect(await registry.sealAnchor()).to.equal(await anchor.getAddress());
       expect(await registry.hasRole(await registry.SEQUENCER_ROLE(), sequencer)).to.equal(true);
       expect(await registry.nextEpoch()).to.equal(0n);
       expect(await registry.ALLOCATION_RECIPIENTS_MAX()).to.equal(1024n);
     });
 
-    it('reverts with SequencerAccess_ZeroAdmin for a zero admin', async () => {
-      const { admin } = await namedSigners();
+    it('reverts a zero admin, an admin that is the sequencer, and a zero seal anchor', async () => {
+      const { admin, sequencer, anchor } = await loadFixture(deployRegistry);
       const factory = new AllocationRegistry__factory(admin);
-      await expect(factory.deploy(ethers.ZeroAddress, admin)).to.be.revertedWithCustomError(
-        factory,
-        'SequencerAccess_ZeroAdmin',
-      );
+      await expect(factory.deploy(ADMIN_DELAY, ethers.ZeroAddress, sequencer, anchor))
+        .to.be.revertedWithCustomError(factory, 'AccessControlInvalidDefaultAdmin')
+        .withArgs(ethers.ZeroAddress);
+      await expect(factory.deploy(ADMIN_DELAY, admin, admin, anchor))
+        .to.be.revertedWithCustomError(factory, 'SequencerAccess_AdminIsSequencer')
+        .withArgs(admin.address);
+      await expect(
+        factory.deploy(ADMIN_DELAY, admin, sequencer, ethers.ZeroAddress),
+      ).to.be.revertedWithCustomError(factory, 'AllocationRegistry_ZeroSealAnchor');
     });
   });
 
@@ -110,6 +125,20 @@ describe('AllocationRegistry', () => {
       await expect(registry.anchorAllocationRoot(1, tree.root, SEAL_B, 10))
         .to.be.revertedWithCustomError(registry, 'AllocationRegistry_SealHeightNotIncreasing')
         .withArgs(10n, 10n);
+    });
+
+    it('reverts a seal the anchor does not hold with AllocationRegistry_SealNotAnchored', async () => {
+      const { registry, tree } = await loadFixture(deployRegistry);
+      // Not anchored; inside a batch (only its root is held); anchored with another hash.
+      for (const [height, hash, held] of [
+        [22n, seal(22n), ethers.ZeroHash],
+        [15n, seal(15n), ethers.ZeroHash],
+        [21n, seal(99n), seal(21n)],
+      ] as const) {
+        await expect(registry.anchorAllocationRoot(0, tree.root, hash, height))
+          .to.be.revertedWithCustomError(registry, 'AllocationRegistry_SealNotAnchored')
+          .withArgs(height, hash, held);
+      }
     });
 
     it('reverts a zero seal hash with AllocationRegistry_ZeroSealHash', async () => {

@@ -1,7 +1,7 @@
 /*
  * SealAnchor: CoherenceLedger and KeyLedger seal hashes, anchored singly or in batches.
  *
- * deployment ── roles ── zero admin reverts ── nothing anchored
+ * deployment ── roles ── zero admin / admin = sequencer revert ── nothing anchored
  * access control ── anchorSeal / anchorSealBatch need SEQUENCER_ROLE
  * anchorSeal
  *   ├── the first anchor chooses the height; then height = latest + 1 and prev = latest seal hash
@@ -12,7 +12,8 @@
  *   ├── root = OpenZeppelin merkle-tree root of (uint64 height, bytes32 sealHash), leaves unsorted
  *   ├── every height verifies with its proof; tampered hash / proof / height does not
  *   ├── continuity with single anchors both ways; gap, replay, fork; size 0 and > SEAL_BATCH_MAX; zero hash
- *   └── batchOf / batchAt / batchCount
+ *   └── batchOf / batchAt (out of range: custom error) / batchCount; sealHashAt for singles and batch ends
+ * height bounds ── a first anchor above 2^48 - 1 reverts (2^64 - 1 included; no panic); a chain starting there grows
  * gas ── single anchor <= 60,000 (21k base included); batch cheaper per seal
  */
 import { expect } from 'chai';
@@ -26,6 +27,8 @@ import { namedSigners } from '../signers';
 const COHERENCE = 0n;
 const KEY = 1n;
 const NO_L1 = [ethers.ZeroHash, 0n] as const;
+const ADMIN_DELAY = 3600n;
+const FIRST_HEIGHT_MAX = (1n << 48n) - 1n;
 const GAS_PER_ANCHOR_MAX = 60_000n;
 
 /** The seal hash of `height` on `chain` in these tests (any distinct non-zero values will do). */
@@ -47,7 +50,7 @@ function batchTree(first: bigint, hashes: readonly string[]) {
 
 async function deployAnchor() {
   const { admin, sequencer, other } = await namedSigners();
-  const anchor = await new SealAnchor__factory(admin).deploy(admin, sequencer);
+  const anchor = await new SealAnchor__factory(admin).deploy(ADMIN_DELAY, admin, sequencer);
   return { anchor: anchor.connect(sequencer), admin, sequencer, other };
 }
 
@@ -93,15 +96,19 @@ describe('SealAnchor', () => {
       expect(await head(anchor, KEY)).to.deep.equal([false, 0n, 0n, ethers.ZeroHash]);
       expect(await anchor.isAnchored(COHERENCE, 0)).to.equal(false);
       expect(await anchor.SEAL_BATCH_MAX()).to.equal(1024n);
+      expect(await anchor.FIRST_HEIGHT_MAX()).to.equal(FIRST_HEIGHT_MAX);
+      expect(await anchor.defaultAdmin()).to.equal(admin.address);
     });
 
-    it('reverts with SequencerAccess_ZeroAdmin for a zero admin', async () => {
+    it('reverts a zero admin and an admin that is the sequencer', async () => {
       const { admin } = await namedSigners();
       const factory = new SealAnchor__factory(admin);
-      await expect(factory.deploy(ethers.ZeroAddress, admin)).to.be.revertedWithCustomError(
-        factory,
-        'SequencerAccess_ZeroAdmin',
-      );
+      await expect(factory.deploy(ADMIN_DELAY, ethers.ZeroAddress, admin))
+        .to.be.revertedWithCustomError(factory, 'AccessControlInvalidDefaultAdmin')
+        .withArgs(ethers.ZeroAddress);
+      await expect(factory.deploy(ADMIN_DELAY, admin, admin))
+        .to.be.revertedWithCustomError(factory, 'SequencerAccess_AdminIsSequencer')
+        .withArgs(admin.address);
     });
   });
 
@@ -342,10 +349,13 @@ describe('SealAnchor', () => {
           ]);
         }
         expect(await anchor.batchCount(COHERENCE)).to.equal(2n);
-        // Only single anchors are stored by height; batch heights live in their batch's root.
-        expect(await anchor.sealHashAt(COHERENCE, 5)).to.equal(ethers.ZeroHash);
-        expect(await anchor.sealHashAt(COHERENCE, 12)).to.equal(ethers.ZeroHash);
+        // Single anchors and each batch's last seal are stored by height; the rest live in the batch's root.
+        expect(await anchor.sealHashAt(COHERENCE, 3)).to.equal(ethers.ZeroHash);
+        expect(await anchor.sealHashAt(COHERENCE, 11)).to.equal(ethers.ZeroHash);
+        expect(await anchor.sealHashAt(COHERENCE, 12)).to.equal(seal(12n));
         expect(await anchor.sealHashAt(COHERENCE, 13)).to.equal(seal(13n));
+        expect(await anchor.sealHashAt(COHERENCE, 20)).to.equal(seal(20n));
+        expect(await anchor.sealHashAt(COHERENCE, 21)).to.equal(ethers.ZeroHash);
       });
 
       it('lets a first batch choose its height and a batch of one seal (root = leaf, empty proof)', async () => {
@@ -425,13 +435,54 @@ describe('SealAnchor', () => {
           .withArgs(COHERENCE, 6n);
       });
 
-      it('reverts a batch whose last height would pass 2^64 - 1 with an arithmetic panic', async () => {
-        const { anchor } = await loadFixture(deployAnchor);
-        const max = (1n << 64n) - 1n;
-        await expect(
-          anchor.anchorSealBatch(KEY, max, ethers.ZeroHash, seals(max, 2, KEY), ...NO_L1),
-        ).to.be.revertedWithPanic(0x11);
+      it('reverts batchAt past batchCount with SealAnchor_BatchIndexOutOfRange', async () => {
+        const { anchor } = await loadFixture(deployWithBatches);
+        await expect(anchor.batchAt(COHERENCE, 2))
+          .to.be.revertedWithCustomError(anchor, 'SealAnchor_BatchIndexOutOfRange')
+          .withArgs(COHERENCE, 2n, 2n);
+        await expect(anchor.batchAt(KEY, 0))
+          .to.be.revertedWithCustomError(anchor, 'SealAnchor_BatchIndexOutOfRange')
+          .withArgs(KEY, 0n, 0n);
       });
+    });
+  });
+
+  describe('height bounds: no anchor can leave a chain without a next height', () => {
+    it('reverts a first anchor above FIRST_HEIGHT_MAX, 2^64 - 1 included, with SealAnchor_HeightOutOfRange', async () => {
+      const { anchor } = await loadFixture(deployAnchor);
+      const max = (1n << 64n) - 1n;
+      for (const height of [FIRST_HEIGHT_MAX + 1n, max]) {
+        await expect(anchor.anchorSeal(KEY, height, seal(height, KEY), ethers.ZeroHash, ...NO_L1))
+          .to.be.revertedWithCustomError(anchor, 'SealAnchor_HeightOutOfRange')
+          .withArgs(KEY, height, FIRST_HEIGHT_MAX);
+      }
+      // A batch that would end past 2^64 - 1 is a custom error too, not an arithmetic panic.
+      await expect(
+        anchor.anchorSealBatch(KEY, max - 1n, ethers.ZeroHash, seals(max - 1n, 2, KEY), ...NO_L1),
+      )
+        .to.be.revertedWithCustomError(anchor, 'SealAnchor_HeightOutOfRange')
+        .withArgs(KEY, max - 1n, FIRST_HEIGHT_MAX);
+    });
+
+    it('keeps a chain that starts at FIRST_HEIGHT_MAX growing, singly and in full batches', async () => {
+      const { anchor } = await loadFixture(deployAnchor);
+      const first = FIRST_HEIGHT_MAX;
+      await anchor.anchorSealBatch(COHERENCE, first, ethers.ZeroHash, seals(first, 1024), ...NO_L1);
+      const next = first + 1024n;
+      await anchor.anchorSeal(COHERENCE, next, seal(next), seal(next - 1n), ...NO_L1);
+      await anchor.anchorSealBatch(
+        COHERENCE,
+        next + 1n,
+        seal(next),
+        seals(next + 1n, 1024),
+        ...NO_L1,
+      );
+      expect(await head(anchor, COHERENCE)).to.deep.equal([
+        true,
+        first,
+        next + 1024n,
+        seal(next + 1024n),
+      ]);
     });
   });
 

@@ -1,6 +1,7 @@
 /*
- * Ignition: ignition/modules/Qfs.ts deploys QfsToken, SealAnchor and AllocationRegistry with the roles from its
- * parameters ($global or per module), defaulting to the deployer.
+ * Ignition: ignition/modules/Qfs.ts deploys SealAnchor, QfsToken and AllocationRegistry (the latter two bound to that
+ * SealAnchor) with the roles from its parameters ($global or per module): the admin defaults to the deployer, the
+ * sequencer (anchoring key) is required and never the admin, the admin delay defaults to two days.
  */
 import { expect } from 'chai';
 import { ethers, ignition } from 'hardhat';
@@ -13,7 +14,9 @@ import {
   QfsToken__factory,
   SealAnchor__factory,
 } from '../../../typechain-types';
+import { ADMIN_DELAY_DEFAULT } from '../../../ignition/modules/SealAnchor';
 import { namedSigners } from '../signers';
+import { rejectionOf } from '../seals';
 
 /** The deployer is the first account (Ignition's default sender); admin and sequencer are two others. */
 async function signers() {
@@ -48,6 +51,14 @@ describe('ignition/modules/Qfs', () => {
     }
     const token = QfsToken__factory.connect(await deployed.token.getAddress(), ethers.provider);
     expect(await token.RES()).to.equal(5n);
+    const anchorAddress = await deployed.sealAnchor.getAddress();
+    expect(await token.sealAnchor()).to.equal(anchorAddress);
+    const registry = AllocationRegistry__factory.connect(
+      await deployed.allocationRegistry.getAddress(),
+      ethers.provider,
+    );
+    expect(await registry.sealAnchor()).to.equal(anchorAddress);
+    expect(await token.defaultAdminDelay()).to.equal(BigInt(ADMIN_DELAY_DEFAULT));
   });
 
   it('deploys contracts that work together: a seal anchored, balances mirrored, an allocation root anchored', async () => {
@@ -60,29 +71,48 @@ describe('ignition/modules/Qfs', () => {
       sequencer,
     );
     await anchor.anchorSeal(0, 0, seal, ethers.ZeroHash, ethers.ZeroHash, 0);
-    await token.applyBalanceBatch(0, 0, seal, [{ account: admin.address, tokenId: 1n, delta: 7n }]);
+    await token.applyBalanceChunk(0, 0, true, 0, seal, [
+      { account: admin.address, tokenId: 1n, delta: 7n },
+    ]);
     await registry.anchorAllocationRoot(0, ethers.id('root'), seal, 0);
     expect((await anchor.latestAnchor(0)).latestSealHash).to.equal(seal);
     expect(await token.balanceOf(admin.address, 1n)).to.equal(7n);
     expect((await registry.epochAllocation(0)).sealHash).to.equal(seal);
   });
 
-  it('defaults both roles to the deployer and takes per-module parameters', async () => {
-    const { deployer, admin } = await signers();
+  it('defaults the admin to the deployer, requires the sequencer, and takes per-module parameters', async () => {
+    const { deployer, admin, sequencer } = await signers();
+    expect(await rejectionOf(ignition.deploy(QfsModule))).to.match(/sequencer/);
     const deployed = await ignition.deploy(QfsModule, {
-      parameters: { SealAnchor: { admin: admin.address, sequencer: ethers.ZeroAddress } },
+      parameters: {
+        $global: { sequencer: sequencer.address },
+        SealAnchor: { admin: admin.address, adminDelay: 60 },
+      },
     });
     expect(await rolesOf(await deployed.token.getAddress(), deployer.address)).to.deep.equal([
       true,
-      true,
+      false,
     ]);
     expect(await rolesOf(await deployed.sealAnchor.getAddress(), admin.address)).to.deep.equal([
       true,
       false,
     ]);
-    expect(await rolesOf(await deployed.sealAnchor.getAddress(), deployer.address)).to.deep.equal([
+    const anchor = SealAnchor__factory.connect(
+      await deployed.sealAnchor.getAddress(),
+      ethers.provider,
+    );
+    expect(await anchor.defaultAdminDelay()).to.equal(60n);
+    expect(await rolesOf(await deployed.sealAnchor.getAddress(), sequencer.address)).to.deep.equal([
       false,
-      false,
+      true,
     ]);
+  });
+
+  it('refuses a deployment whose admin is the anchoring key', async () => {
+    const { deployer } = await signers();
+    const refused = await rejectionOf(
+      ignition.deploy(QfsModule, { parameters: { $global: { sequencer: deployer.address } } }),
+    );
+    expect(refused).to.match(/SequencerAccess_AdminIsSequencer/);
   });
 });

@@ -21,7 +21,7 @@ import {
   runDemoWorkload,
   startDevnet,
   type Devnet,
-} from '../../../runtime/chain/demo';
+} from '../../../runtime/cli/devnet';
 import { verifyPacketEntropy } from '../../../runtime/entropy';
 import { parsePacket, signPacket, type DrvPacket } from '../../../runtime/ledger';
 import { initDataDir, loadKey, paths } from '../../../runtime/node/data-dir';

@@ -20,7 +20,7 @@ import path from 'node:path';
 import { expect } from 'chai';
 import type { Browser, Page } from 'playwright-core';
 import { pino } from 'pino';
-import { runDemoWorkload, startDevnet, type Devnet } from '../../../runtime/chain/demo';
+import { runDemoWorkload, startDevnet, type Devnet } from '../../../runtime/cli/devnet';
 import { generateKeyPair } from '../../../runtime/crypto';
 import { getAccount, TOKEN_IDS } from '../../../runtime/engine';
 import { loadKey } from '../../../runtime/node/data-dir';
@@ -145,7 +145,7 @@ describe('explorer (Chromium against the devnet)', function () {
     const compare = await page.$$eval('[data-compare]', (els) => els.map((e) => e.textContent));
     expect(compare).to.deep.equal(['equal', 'equal', 'equal', 'equal', 'equal']);
     const onchainChr = await text('[data-onchain=CHR]');
-    const anchored = await devnet.connection.contracts.token.balanceOf(bob, TOKEN_IDS.CHR);
+    const anchored = await devnet.contracts.token.balanceOf(bob, TOKEN_IDS.CHR);
     expect(onchainChr).to.equal(trim(formatRaw(anchored)));
     await shot('account');
   });
@@ -283,11 +283,11 @@ describe('explorer (Chromium against the devnet)', function () {
     await commit([signTx(alice, chainId, ++nonce, transferBody('FLX', bob, '3'))]);
     // Anchoring catches up, so the on-chain balances the page reads do not move under it.
     const head = Number(seq.state.height) - 1;
-    for (let i = 0; i < 600 && (d.anchor.status.anchoredHeight ?? -1) < head; i++) {
-      await d.anchor.tick();
+    for (let i = 0; i < 600 && (d.anchoring.service.status.anchoredHeight ?? -1) < head; i++) {
+      await d.anchoring.service.tick();
       await new Promise((r) => setTimeout(r, 100));
     }
-    if ((d.anchor.status.anchoredHeight ?? -1) < head)
+    if ((d.anchoring.service.status.anchoredHeight ?? -1) < head)
       throw new Error('anchoring did not catch up');
     return sent;
   }

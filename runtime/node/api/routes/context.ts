@@ -2,8 +2,9 @@
  * What every route module receives: the sequencer, the metrics and the node's facts.
  * @module
  */
+import type { AnchorStatus } from '../../anchoring';
 import type { Sequencer } from '../../sequencer';
-import type { ApiLimits } from '../app';
+import type { ApiLimits } from '../limits';
 import type { ApiMetrics } from '../metrics';
 
 export type RouteContext = {
@@ -11,6 +12,6 @@ export type RouteContext = {
   readonly sequencer: Sequencer;
   readonly metrics: ApiMetrics;
   readonly version: string;
-  readonly anchorStatus: (() => unknown) | undefined;
+  readonly anchorStatus: (() => AnchorStatus | null) | undefined;
   readonly entropyStatus: (() => unknown) | undefined;
 };

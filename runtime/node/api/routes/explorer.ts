@@ -8,7 +8,6 @@
  * @module
  */
 import type { FastifyInstance } from 'fastify';
-import type { ChainConfig } from '../../../chain/config';
 import { parseAddress } from '../../../codec';
 import { amountsJson, EMPTY_ACCOUNT } from '../../../engine';
 import { NotFoundError } from '../../errors';
@@ -64,8 +63,20 @@ const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]']);
  * @param config - the node's chain configuration, null when it has none
  * @param env - the environment (QFS_EXPLORER_RPC_URL)
  */
+/** What the explorer needs of a chain configuration (runtime/chain's ChainConfig has it). */
+export type ChainFacts = {
+  readonly rpcUrl: string;
+  readonly evmChainId: number;
+  readonly epochLength: number;
+  readonly contracts: {
+    readonly token: string;
+    readonly anchor: string;
+    readonly registry: string;
+  };
+};
+
 export function publicChainInfo(
-  config: ChainConfig | null,
+  config: ChainFacts | null,
   env: Readonly<Record<string, string | undefined>>,
 ): PublicChainInfo | null {
   if (config === null) return null;

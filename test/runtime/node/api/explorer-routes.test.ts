@@ -21,7 +21,7 @@ import { expectError } from '../../../support/api';
 import { CHAIN_ID, keys } from '../../../support/engine';
 import { testKey } from '../../../support/keys';
 import { initStore, openSequencer, tempDir } from '../../../support/node';
-import type { ChainConfig } from '../../../../runtime/chain/config';
+import type { ChainFacts } from '../../../../runtime/node/api/routes/explorer';
 
 describe('explorer routes', () => {
   const a = keys.user(0);
@@ -173,7 +173,7 @@ describe('explorer routes', () => {
 });
 
 describe('publicChainInfo', () => {
-  const config = (rpcUrl: string): ChainConfig => ({
+  const config = (rpcUrl: string): ChainFacts => ({
     rpcUrl,
     evmChainId: 31337,
     contracts: {
@@ -181,10 +181,7 @@ describe('publicChainInfo', () => {
       anchor: `0x${'2'.repeat(40)}`,
       registry: `0x${'3'.repeat(40)}`,
     },
-    keyFile: '/k.json',
-    confirmations: 1,
     epochLength: 4,
-    pollIntervalMs: 1000,
   });
 
   it('is null without a chain', () => {

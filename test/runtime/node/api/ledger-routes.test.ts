@@ -6,8 +6,9 @@
  * GET /v1/bundles/:height → the bundle (signed packet, tx hashes, summary, entry, seal) | 404 | 400
  * GET /v1/seals/latest → 404 before the first bundle, then the seal that verifies
  * GET /v1/keyledger/seal → 404 until a bundle carries a key event, then its seal
- * GET /v1/status → chain, heights, head hashes, halt, mempool depth, last anchor, entropy
+ * GET /v1/status → chain, heights, head hashes, halt, mempool depth, anchoring, entropy
  */
+import type { AnchorStatus } from '../../../../runtime/node';
 import { expect } from 'chai';
 import { parseAddress } from '../../../../runtime/codec';
 import { parseCoherenceEntry, parseCoherenceSeal } from '../../../../runtime/node/records';
@@ -30,7 +31,7 @@ describe('ledger routes', () => {
   const b = keys.user(1);
   const newcomer = testKey(302);
   let node: ApiNode;
-  let anchor: unknown = null;
+  let anchor: AnchorStatus | null = null;
   let txHashes: string[];
 
   before(async () => {
@@ -67,7 +68,7 @@ describe('ledger routes', () => {
         lastSealHash: null,
         halted: null,
         mempoolDepth: 0,
-        lastAnchor: null,
+        anchoring: null,
         // A chain without a genesis entropy policy, and no packet yet.
         entropy: { mode: 'unverified', lastSource: null },
       });
@@ -226,8 +227,26 @@ describe('ledger routes', () => {
       expect(keySealHash(view.seal)).to.equal(view.sealHash);
     });
 
-    it('GET /v1/status reports the head, seal and anchor', async () => {
-      anchor = { height: 1n, txHash: '0xabc', at: 5 };
+    it('GET /v1/status reports the head, seal and where anchoring stands', async () => {
+      anchor = {
+        localHeight: 1,
+        anchoredHeight: 0,
+        anchoredEpochs: 1,
+        lag: 1,
+        epochLength: 1,
+        onChain: {
+          coherenceHeight: 0,
+          keySeals: 1,
+          balanceEpochs: 1,
+          balanceChunks: 0,
+          allocationEpochs: 1,
+        },
+        lastError: 'connect ECONNREFUSED 127.0.0.1:8545',
+        lastErrorAtMs: 1_700_000_000_000,
+        consecutiveFailures: 2,
+        lastAnchorAtMs: 1_699_999_999_000,
+        nextRetryAtMs: 1_700_000_002_000,
+      };
       const view = (await get(node, '/v1/status')).json();
       expect(view).to.deep.include({
         height: 1,
@@ -238,7 +257,7 @@ describe('ledger routes', () => {
         halted: null,
         mempoolDepth: 0,
       });
-      expect(view.lastAnchor).to.deep.equal({ height: '1', txHash: '0xabc', at: 5 });
+      expect(view.anchoring).to.deep.equal(anchor);
     });
 
     it('GET /v1/status reports a halt with its CIR code, reason and height', async () => {

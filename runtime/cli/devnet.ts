@@ -1,35 +1,53 @@
 /**
  * The one-command devnet (`npm start`, `qfs devnet`) and its non-interactive twin (`qfs demo`):
- * local chain, contracts, data directory, sequencer with its API, anchoring, and a short demo
- * workload of signed transactions from several accounts; then balances read back through ethers
- * next to the runtime's.
+ * a local Hardhat chain, the contracts deployed with `qfs chain deploy`'s code (Hardhat's account #0
+ * as deployer and admin, a fresh anchoring key funded by it), the data directory, the sequencer with
+ * its API and the same anchoring `qfs start` runs, and a short demo workload of signed transactions
+ * from several accounts; then balances read back through ethers next to the runtime's.
  * @module
  */
+import fs from 'node:fs';
 import path from 'node:path';
+import { parseEther, Wallet } from 'ethers';
+import { startAnchoring, type Anchoring } from '../chain/anchoring';
+import { readChainConfig, type ChainConfig } from '../chain/config';
+import { connectChain, readChain, type AnchorContracts } from '../chain/connect';
+import { deployChain } from '../chain/deploy';
+import {
+  freePort,
+  HARDHAT_ACCOUNT_0_KEY,
+  PROJECT_ROOT,
+  startLocalChain,
+  type LocalChain,
+} from '../chain/local-chain';
 import { getAccount, parseGuidance, TOKEN_IDS, TOKENS, type Token } from '../engine';
 import { UD } from '../math';
-import { DEMO_ACCOUNTS, initDataDir, loadKey, paths } from '../node/data-dir';
-import { PROJECT_ROOT } from '../node/integrity';
-import { startNode, type RunningNode } from '../node/node';
-import { systemClock } from '../node/clock';
-import type { Logger } from '../node/sequencer';
+import {
+  DEMO_ACCOUNTS,
+  initDataDir,
+  loadKey,
+  paths,
+  startNode,
+  systemClock,
+  type Logger,
+  type RunningNode,
+  publicChainInfo,
+} from '../node';
 import { actionBody, guidanceBody, signTx, transferBody } from '../sdk/tx-builder';
 import { HEALTHY_GUIDANCE } from '../sdk/devnet';
-import fs from 'node:fs';
-import { AnchorService } from './anchor-service';
-import { connectChain, type ChainConnection } from './connect';
-import { configureDevnetChain, freePort, startLocalChain, type LocalChain } from './devnet';
 
 export const DEFAULT_DEVNET_DIR = path.join(PROJECT_ROOT, '.qfs', 'devnet');
 /** The devnet's passphrase when QFS_PASSPHRASE is unset (local, throwaway keys only). */
 export const DEVNET_PASSPHRASE = 'qfs-devnet-insecure';
+/** What the devnet's deployer gives its anchoring key (Hardhat's accounts hold 10,000 ETH). */
+const DEVNET_ANCHOR_FUNDS = parseEther('100');
 
 export type Devnet = {
   readonly dir: string;
   readonly chain: LocalChain;
   readonly node: RunningNode;
-  readonly connection: ChainConnection;
-  readonly anchor: AnchorService;
+  readonly contracts: AnchorContracts;
+  readonly anchoring: Anchoring;
   readonly evmChainId: number;
   stop(): Promise<void>;
 };
@@ -61,39 +79,63 @@ export async function startDevnet(options: {
     initDataDir({ dir, passphrase, scryptN: 2 ** 14, nowMs: systemClock.nowMs() });
   const chain = await startLocalChain(8545);
   try {
-    const config = await configureDevnetChain(dir, chain.rpcUrl, passphrase, 1);
-    let anchor: AnchorService | null = null;
+    const config = await configureDevnetChain(dir, chain.rpcUrl, passphrase);
+    const connection = await connectChain(config, passphrase);
+    const holder: { anchoring: Anchoring | null } = { anchoring: null };
     const node = await startNode({
       dir,
       passphrase,
       port: options.apiPort ?? (await freePort(7545)),
       config: { bundleIntervalMs: 200 },
       log: options.log,
-      anchorStatus: () => anchor?.status ?? null,
+      anchorStatus: () => holder.anchoring?.service.status ?? null,
+      explorerChain: () => publicChainInfo(config, process.env),
     });
-    const connection = await connectChain(config, passphrase);
-    anchor = new AnchorService({
-      store: node.sequencer.store,
-      contracts: connection.contracts,
-      provider: connection.provider,
-      epochLength: config.epochLength,
-      confirmations: config.confirmations,
-      pollIntervalMs: config.pollIntervalMs,
-      log: options.log,
-    });
-    anchor.start();
-    const service = anchor;
-    node.sequencer.on('bundle', () => void service.tick());
+    const anchoring = startAnchoring(node, config, connection, options.log);
+    holder.anchoring = anchoring;
+    node.onClose(() => anchoring.stop());
     const stop = async () => {
-      await service.stop();
       await node.close();
       await chain.stop();
     };
-    return { dir, chain, node, connection, anchor: service, evmChainId: config.evmChainId, stop };
+    const { contracts } = readChain(config);
+    return { dir, chain, node, contracts, anchoring, evmChainId: config.evmChainId, stop };
   } catch (err) {
     await chain.stop();
     throw err;
   }
+}
+
+/**
+ * Deploys the contracts on the devnet chain exactly as `qfs chain deploy` does, with Hardhat's
+ * account #0 as deployer and admin, one-bundle epochs, and 100 ETH for the anchoring key. (A data
+ * directory from before the admin and the anchoring key were separated has account #0 as its
+ * anchoring key; that key file is replaced.)
+ */
+async function configureDevnetChain(
+  dir: string,
+  rpcUrl: string,
+  passphrase: string,
+): Promise<ChainConfig> {
+  const keyFile = path.join(dir, 'keys', 'anchor.json');
+  const deployer = new Wallet(HARDHAT_ACCOUNT_0_KEY).address;
+  // An ethers keystore names its address (lowercase hex without 0x).
+  const stored = fs.existsSync(keyFile) ? fs.readFileSync(keyFile, 'utf8').toLowerCase() : '';
+  if (stored.includes(deployer.slice(2).toLowerCase())) fs.rmSync(keyFile);
+  await deployChain({
+    dir,
+    rpcUrl,
+    deployerKey: HARDHAT_ACCOUNT_0_KEY,
+    passphrase,
+    confirmations: 1,
+    epochLength: 1,
+    fundAnchorWei: DEVNET_ANCHOR_FUNDS,
+    scryptN: 2 ** 14,
+    say: () => undefined,
+  });
+  const config = readChainConfig(dir, {});
+  if (config === null) throw new Error('chain.json was not written');
+  return { ...config, pollIntervalMs: 500 };
 }
 
 /** Drives `count` signed transactions from the demo accounts, waits for commit and anchoring, and reports. */
@@ -141,9 +183,10 @@ export async function runDemoWorkload(
     'transactions to commit',
   );
   const committedHeight = Number(seq.state.height) - 1;
-  await devnet.anchor.tick();
+  const anchor = devnet.anchoring.service;
+  await anchor.tick();
   await waitFor(
-    () => (devnet.anchor.status.anchoredHeight ?? -1) >= committedHeight,
+    () => (anchor.status.anchoredHeight ?? -1) >= committedHeight,
     120_000,
     'anchoring to catch up',
   );
@@ -151,11 +194,29 @@ export async function runDemoWorkload(
     const s = seq.txStatus(h);
     return s?.status === 'committed' && s.receipt.status === 'failed';
   }).length;
+  return {
+    committedHeight,
+    anchoredHeight: anchor.status.anchoredHeight,
+    txs: hashes.length,
+    failedTxs,
+    accounts: await balancesSideBySide(devnet, accounts),
+    api: devnet.node.url,
+    docs: `${devnet.node.url}/docs`,
+    rpcUrl: devnet.chain.rpcUrl,
+  };
+}
+
+/** Each account's balances in the runtime and, read through ethers, on the token contract. */
+async function balancesSideBySide(
+  devnet: Devnet,
+  accounts: readonly { name: string; key: { address: string } }[],
+): Promise<DemoReport['accounts']> {
+  const seq = devnet.node.sequencer;
   const report: DemoReport['accounts'] = {};
   for (const { name, key } of accounts) {
     const account = getAccount(seq.state.accounts, key.address);
     const ids = TOKENS.map((t) => TOKEN_IDS[t]);
-    const onchain = await devnet.connection.contracts.token.balanceOfBatch(
+    const onchain = await devnet.contracts.token.balanceOfBatch(
       ids.map(() => key.address),
       ids,
     );
@@ -169,16 +230,7 @@ export async function runDemoWorkload(
       ) as Record<Token, string>,
     };
   }
-  return {
-    committedHeight,
-    anchoredHeight: devnet.anchor.status.anchoredHeight,
-    txs: hashes.length,
-    failedTxs,
-    accounts: report,
-    api: devnet.node.url,
-    docs: `${devnet.node.url}/docs`,
-    rpcUrl: devnet.chain.rpcUrl,
-  };
+  return report;
 }
 
 async function waitFor(done: () => boolean, timeoutMs: number, what: string): Promise<void> {
