@@ -34,6 +34,7 @@ export {
 } from './backend';
 export {
   VerifyPool,
+  verifyAll,
   POOL_TASK_ITEMS_MAX,
   VERIFY_NICE_DEFAULT,
   type VerifyItem,

@@ -10,7 +10,7 @@ import path from 'node:path';
 import { Piscina } from 'piscina';
 import { selectVerifyBackend, type BackendPreference, type VerifyBackendName } from './backend';
 import { CryptoInvalidInputError, CryptoPoolClosedError } from './errors';
-import { checkVerifyInput } from './ml-dsa';
+import { checkVerifyInput, verify } from './ml-dsa';
 import type { VerifyItem, VerifyTask } from './verify-worker';
 
 export type { VerifyItem } from './verify-worker';
@@ -132,4 +132,16 @@ export class VerifyPool {
     this.#closed = true;
     await this.#pool.close();
   }
+}
+
+/**
+ * Verifies `items` on `pool` when there is one, else one by one on the calling thread (tools and
+ * tests without a pool). The one place that choice is made for every caller.
+ */
+export async function verifyAll(
+  items: readonly VerifyItem[],
+  pool: VerifyPool | undefined,
+): Promise<boolean[]> {
+  if (pool !== undefined) return pool.verifyBatch(items);
+  return items.map((i) => verify(i.publicKey, i.message, i.signature, i.context));
 }

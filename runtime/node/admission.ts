@@ -11,7 +11,8 @@
  */
 import { getAccount, signerKeyOf, type EngineState, type SignedTx } from '../engine';
 import { MempoolFullError, TxRefusedError } from './errors';
-import type { Mempool } from './mempool';
+import type { Mempool, MempoolEntry } from './mempool';
+import { toText, type AckRow } from './store';
 
 /** The admission limits (a subset of the node's limits). */
 export type AdmissionLimits = {
@@ -161,4 +162,27 @@ function evictable(view: AdmissionView): number {
     (sender) => nextNonceOf(view.state, sender),
     (sender, nonce) => view.reserved.has(sender, nonce),
   );
+}
+
+/** Rejections after acknowledgement that say nothing against the transaction itself. */
+export function isResendable(code: string): boolean {
+  return code === 'TX_EXPIRED' || code === 'TX_EVICTED';
+}
+
+/** The row that acknowledges a transaction: its wire form as JSON text, its signature as bytes. */
+export function ackRow(e: MempoolEntry, signature: Uint8Array): AckRow {
+  return {
+    txHash: e.tx.hash,
+    seq: e.seq,
+    sender: e.tx.from,
+    nonce: e.tx.nonce.toString(),
+    unsigned: toText(unsignedWire(e.tx)),
+    signature,
+    receivedMs: e.receivedMs,
+  };
+}
+
+/** The wire form without its signature (stored as JSON; the signature goes in a BLOB). */
+function unsignedWire(tx: SignedTx): Record<string, unknown> {
+  return { chainId: tx.chainId, from: tx.from, nonce: tx.nonce.toString(), body: tx.wireBody };
 }

@@ -15,6 +15,7 @@ import {
   type BundleResult,
   type Emission,
   type Guidance,
+  type Receipt,
   type TokenAmounts,
 } from '../engine';
 import { cir511StateJson, type Cir511State } from '../guard';
@@ -233,4 +234,32 @@ export function accountJson(account: Account): Record<string, unknown> {
 export function parseAccount(text: string): Account {
   const j = JSON.parse(text) as { balances: Record<string, string>; nonce: string };
   return Object.freeze({ balances: amounts(j.balances), nonce: BigInt(j.nonce) });
+}
+
+export function receiptJson(r: Receipt): Record<string, unknown> {
+  return {
+    txHash: r.txHash,
+    index: r.index,
+    status: r.status,
+    ...(r.code === undefined ? {} : { code: r.code }),
+    ...(r.reason === undefined ? {} : { reason: r.reason }),
+    ...(r.fee === undefined ? {} : { fee: r.fee.toString() }),
+  };
+}
+
+export function parseReceipt(text: string, txHash: string, index: number): Receipt {
+  const j = JSON.parse(text) as {
+    status: 'ok' | 'failed';
+    code?: string;
+    reason?: string;
+    fee?: string;
+  };
+  return Object.freeze({
+    txHash,
+    index,
+    status: j.status,
+    ...(j.code === undefined ? {} : { code: j.code }),
+    ...(j.reason === undefined ? {} : { reason: j.reason }),
+    ...(j.fee === undefined ? {} : { fee: BigInt(j.fee) as never }),
+  });
 }

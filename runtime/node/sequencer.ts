@@ -1,17 +1,16 @@
 /**
  * The sequencer: the one object that owns the node's mutable state. It admits transactions
- * (parse, limits, key status, nonce window, signature through the worker pool, durable group
- * acknowledgement), produces bundles (select, stamp, DRV packet, executeBundle, seal, commit in one
- * storage transaction, then announce), and halts (CIR-302/412) instead of continuing in a broken
- * state. DESIGN.md §3, §4 Storage and Halts; issue 6.
+ * (the rule in admission.ts, signature through the worker pool, durable group acknowledgement),
+ * produces bundles (select, then bundle-production.ts: stamp, DRV packet; executeBundle; seal,
+ * commit in one storage transaction, then announce), and halts (CIR-302/412) instead of
+ * continuing in a broken state. DESIGN.md §3, §4 Storage and Halts; issue 6.
  * @module
  */
 import { EventEmitter } from 'node:events';
 import {
   publicKeyFromHex,
-  sign,
   SignatureContext,
-  verify,
+  verifyAll,
   type SignPool,
   type KeyPair,
   type VerifyItem,
@@ -29,39 +28,32 @@ import {
   type Receipt,
   type SignedTx,
 } from '../engine';
-import { bytesToHex } from '../codec';
 import { isCodedError } from '../errors';
 import { isHalt, type HaltEvidence } from '../guard';
 import {
-  appendCoherenceEntry,
   coherenceSealHash,
-  coherenceSealBody,
-  coherenceSealSigningBytes,
-  type CoherenceSeal,
-  type DrvPacket,
-  createKeySeal,
-  createPacket,
-  computePayloadHash,
   keyLedgerView,
-  keySealHash,
-  packetHash,
-  packetBody,
-  packetSigningBytes,
   type CoherenceEntry,
-  type EntropyRecord,
+  type DrvPacket,
   type KeyLedgerEntry,
 } from '../ledger';
-import { nextNonceOf, planAdmission, Reservations } from './admission';
+import { ackRow, isResendable, nextNonceOf, planAdmission, Reservations } from './admission';
 import { Batcher } from './batcher';
+import {
+  bundleCommit,
+  sealBundle,
+  sealKeyLedger,
+  signPacket,
+  stampPacket,
+  type BundleSigner,
+} from './bundle-production';
 import type { Clock, EntropySource } from './clock';
 import { NodeHaltedError, TxRefusedError } from './errors';
 import { Mempool, type MempoolEntry } from './mempool';
 import {
-  accountJson,
-  bundleSummaryJson,
   parseOperatorRecord,
+  parseReceipt,
   signOperatorRecord,
-  snapshotJson,
   type OperatorRecord,
 } from './records';
 import { loadState, storedGenesis } from './state-loader';
@@ -156,6 +148,7 @@ export class Sequencer extends EventEmitter {
   readonly #reserved = new Reservations();
   readonly #inflight = new Map<string, Promise<SubmitResult>>();
   readonly #opts: SequencerOptions;
+  readonly #signer: BundleSigner;
   readonly #ack: Batcher<AckRow, void>;
   readonly #verifier: Batcher<VerifyItem, boolean>;
   #timer: NodeJS.Timeout | null = null;
@@ -176,6 +169,7 @@ export class Sequencer extends EventEmitter {
   ) {
     super();
     this.#opts = opts;
+    this.#signer = { key: opts.key, ...(opts.signer === undefined ? {} : { pool: opts.signer }) };
     this.store = opts.store;
     this.key = opts.key;
     this.limits = Object.freeze({ ...DEFAULT_LIMITS, ...opts.limits });
@@ -193,7 +187,7 @@ export class Sequencer extends EventEmitter {
       this.limits.ackBatchItems,
       this.limits.ackBatchDelayMs,
     );
-    this.#verifier = new Batcher((items) => this.#verifyItems(items), 64, 1);
+    this.#verifier = new Batcher((items) => verifyAll(items, opts.pool), 64, 1);
   }
 
   /**
@@ -376,12 +370,6 @@ export class Sequencer extends EventEmitter {
     }
   }
 
-  async #verifyItems(items: readonly VerifyItem[]): Promise<boolean[]> {
-    const pool = this.#opts.pool;
-    if (pool !== undefined) return pool.verifyBatch(items);
-    return items.map((i) => verify(i.publicKey, i.message, i.signature, i.context));
-  }
-
   #persistAcks(rows: readonly AckRow[]): void[] {
     this.store.insertMempool(rows);
     return rows.map(() => undefined);
@@ -404,7 +392,7 @@ export class Sequencer extends EventEmitter {
       });
       keep.push(i);
     });
-    const verdicts = await this.#verifyItems(items);
+    const verdicts = await verifyAll(items, this.#opts.pool);
     keep.forEach((i, k) => {
       if (verdicts[k] === true) this.#preverified.add((txs[i] as SignedTx).hash);
     });
@@ -443,16 +431,6 @@ export class Sequencer extends EventEmitter {
     return run;
   }
 
-  /** Signs on the signing pool when the node has one (off the admission thread), else inline. */
-  async #sign(message: Uint8Array, context: SignatureContext): Promise<string> {
-    const pool = this.#opts.signer;
-    const signature =
-      pool === undefined
-        ? sign(this.key.secretKey, message, context)
-        : await pool.sign(this.key.secretKey, message, context);
-    return bytesToHex(signature);
-  }
-
   async #produce(): Promise<BundleResult | null> {
     const state = this.#state;
     const entries = this.#mempool.select(this.limits.bundleSizeMax, (sender) =>
@@ -468,32 +446,27 @@ export class Sequencer extends EventEmitter {
       });
       return null;
     }
-    const txs = entries.map((e) => e.tx);
-    const stamped = await this.#stamp(state);
-    if (stamped === null) return null;
-    const { ttsTimestamp, seed, entropy } = stamped;
-    const body = packetBody(
-      createPacket({
-        chainId: state.chainId,
-        previous: state.lastPacket,
-        ttsTimestamp,
-        seed,
-        payloadHash: computePayloadHash(
-          txs.map((t) => t.hash),
-          [],
-        ),
-        entropy,
-      }),
-      this.key.address,
+    const running = () => this.#halt === null;
+    const stamp = await stampPacket(
+      this.#opts.entropy,
+      this.#opts.clock,
+      state,
+      this.#lastSealHash,
+      running,
     );
-    const packet: DrvPacket = Object.freeze({
-      ...body,
-      signature: await this.#sign(packetSigningBytes(body), SignatureContext.DRV),
-    });
-    if (this.#halt !== null) return null; // halted while signing: produce nothing
-    let result: BundleResult;
+    if (stamp === null) return null;
+    const txs = entries.map((e) => e.tx);
+    const packet = await signPacket(state, txs, stamp, this.#signer);
+    if (!running()) return null; // halted while signing: produce nothing
+    const result = this.#execute(state, packet, txs);
+    if (result === null) return null;
+    return (await this.#commit(result, entries)) ? result : null;
+  }
+
+  /** Runs the engine; a halt or a coded failure of the bundle halts the sequencer (null). */
+  #execute(state: EngineState, packet: DrvPacket, txs: readonly SignedTx[]): BundleResult | null {
     try {
-      result = executeBundle(state, { packet, txs }, { preverified: this.#preverified });
+      return executeBundle(state, { packet, txs }, { preverified: this.#preverified });
     } catch (err) {
       if (isHalt(err)) this.halt(err.cir, err.reason, err.evidence);
       else if (isCodedError(err))
@@ -501,99 +474,20 @@ export class Sequencer extends EventEmitter {
       else throw err;
       return null;
     }
-    return (await this.#commit(result, entries)) ? result : null;
   }
 
-  /**
-   * The packet's timestamp and seed: the entropy source may wait (bounded) for a fresh beacon
-   * round's VDF first, so the clock is read after it. Null when no seed can be derived now (no
-   * verified beacon round yet): nothing is produced and the transactions wait.
-   */
-  async #stamp(
-    state: EngineState,
-  ): Promise<{ ttsTimestamp: bigint; seed: string; entropy: EntropyRecord } | null> {
-    const source = this.#opts.entropy;
-    if (source.prepare !== undefined && !(await source.prepare())) return null;
-    if (this.#halt !== null) return null;
-    const last = state.lastPacket?.ttsTimestamp ?? state.genesisTime;
-    const now = this.#opts.clock.nowMs();
-    const ttsTimestamp = now > last ? now : last + 1n; // strictly increasing even if the clock steps back
-    const derived = source.derive({
-      height: state.height,
-      ttsTimestamp,
-      previousSealHash: this.#lastSealHash,
-      previous: state.lastPacket,
-    });
-    return derived === null ? null : { ttsTimestamp, ...derived };
-  }
-
+  /** Seals and durably commits an executed bundle, then moves the state and announces it. */
   async #commit(result: BundleResult, entries: readonly MempoolEntry[]): Promise<boolean> {
-    const packet = result.state.lastPacket;
-    if (packet === null) throw new Error('a committed state has a packet');
-    const entry = appendCoherenceEntry(this.#coherenceHead, {
-      chainId: result.state.chainId,
-      timestamp: packet.ttsTimestamp,
-      packetHash: result.packetHash,
-      bundleHash: result.bundleHash,
-      opLogHash: result.opLogHash,
-      stateRoot: result.stateRoot,
-      keyLedgerHead: result.state.keys.headHash,
-    });
-    const sealBody = coherenceSealBody(
-      entry,
-      {
-        timestamp: packet.ttsTimestamp,
-        quantumMetadata: { seed: packet.seed, entropySource: packet.entropy.source },
-      },
-      this.key.address,
-    );
-    const seal: CoherenceSeal = Object.freeze({
-      ...sealBody,
-      signature: await this.#sign(
-        coherenceSealSigningBytes(sealBody),
-        SignatureContext.COHERENCE_SEAL,
-      ),
-    });
+    const { entry, seal } = await sealBundle(this.#coherenceHead, result, this.#signer);
     if (this.#halt !== null) return false; // halted while sealing: nothing is committed
     const keyEntries = [...this.#keyEntries, ...result.keyEntries];
-    const keySeal = this.#sealKeyLedger(result, keyEntries, packet.ttsTimestamp);
-    const height = Number(result.height);
-    this.store.commitBundle({
-      bundle: {
-        height,
-        packet: toText(packet),
-        packetHash: result.packetHash,
-        bundleHash: result.bundleHash,
-        opLogHash: result.opLogHash,
-        stateRoot: result.stateRoot,
-        txCount: entries.length,
-        summary: toText(bundleSummaryJson(result)),
-        snapshot: toText(snapshotJson(result.state)),
-      },
-      txs: entries.map((e, i) => ({
-        txHash: e.tx.hash,
-        height,
-        idx: i,
-        receipt: toText(receiptJson(result.receipts[i] as Receipt)),
-      })),
-      accounts: result.changedAccounts.map((c) => ({
-        address: c.address,
-        account: toText(accountJson(c.account)),
-      })),
-      keyEntries: result.keyEntries.map((k) => ({
-        sequence: Number(k.sequence),
-        entry: toText(k),
-        entryHash: k.entryHash,
-      })),
-      keySeal: keySeal === null ? null : { seal: toText(keySeal), sealHash: keySealHash(keySeal) },
-      coherence: {
-        height,
-        entry: toText(entry),
-        entryHash: entry.entryHash,
-        seal: toText(seal),
-        sealHash: coherenceSealHash(seal),
-      },
-    });
+    const keySeal = sealKeyLedger(result, keyEntries, this.key);
+    if (keySeal.lostCapability)
+      this.#opts.log.warn(
+        { height: result.height.toString() },
+        'the sequencer key lost its capability in this bundle; KeyLedger left unsealed',
+      );
+    this.store.commitBundle(bundleCommit(result, entries, { entry, seal, keySeal: keySeal.seal }));
     // Durable: only now does the in-memory state move and the bundle get announced.
     this.#state = result.state;
     this.#coherenceHead = entry;
@@ -605,29 +499,11 @@ export class Sequencer extends EventEmitter {
     }
     this.#firstWaitingMs = this.#mempool.size === 0 ? null : Number(this.#opts.clock.nowMs());
     this.#opts.log.info(
-      { height, txs: entries.length, stateRoot: result.stateRoot, packetHash: packetHash(packet) },
+      { height: Number(result.height), txs: entries.length, stateRoot: result.stateRoot },
       'bundle committed',
     );
     this.emit('bundle', result);
     return true;
-  }
-
-  /**
-   * Seals the KeyLedger after a bundle that changed it. If that very bundle withdrew or revoked
-   * this key's `sequencer` capability, the key may no longer seal: the entries stay unsealed until
-   * the next sequencer seals them, and the next bundle halts (CIR-302).
-   */
-  #sealKeyLedger(result: BundleResult, entries: readonly KeyLedgerEntry[], timestamp: bigint) {
-    if (result.keyEntries.length === 0) return null;
-    const view = keyLedgerView(result.state.keys);
-    if (!view.hasCapability(this.key.address, 'sequencer')) {
-      this.#opts.log.warn(
-        { height: result.height.toString() },
-        'the sequencer key lost its capability in this bundle; KeyLedger left unsealed',
-      );
-      return null;
-    }
-    return createKeySeal(entries, view, { timestamp }, this.key);
   }
 
   /**
@@ -733,57 +609,6 @@ export class Sequencer extends EventEmitter {
       return { status: 'rejected', txHash, code: outcome.code, reason: outcome.reason };
     return { status: 'pending', txHash };
   }
-}
-
-/** Rejections after acknowledgement that say nothing against the transaction itself. */
-function isResendable(code: string): boolean {
-  return code === 'TX_EXPIRED' || code === 'TX_EVICTED';
-}
-
-/** The row that acknowledges a transaction: its wire form as JSON text, its signature as bytes. */
-function ackRow(e: MempoolEntry, signature: Uint8Array): AckRow {
-  return {
-    txHash: e.tx.hash,
-    seq: e.seq,
-    sender: e.tx.from,
-    nonce: e.tx.nonce.toString(),
-    unsigned: toText(unsignedWire(e.tx)),
-    signature,
-    receivedMs: e.receivedMs,
-  };
-}
-
-/** The wire form without its signature (stored as JSON; the signature goes in a BLOB). */
-function unsignedWire(tx: SignedTx): Record<string, unknown> {
-  return { chainId: tx.chainId, from: tx.from, nonce: tx.nonce.toString(), body: tx.wireBody };
-}
-
-export function receiptJson(r: Receipt): Record<string, unknown> {
-  return {
-    txHash: r.txHash,
-    index: r.index,
-    status: r.status,
-    ...(r.code === undefined ? {} : { code: r.code }),
-    ...(r.reason === undefined ? {} : { reason: r.reason }),
-    ...(r.fee === undefined ? {} : { fee: r.fee.toString() }),
-  };
-}
-
-function parseReceipt(text: string, txHash: string, index: number): Receipt {
-  const j = JSON.parse(text) as {
-    status: 'ok' | 'failed';
-    code?: string;
-    reason?: string;
-    fee?: string;
-  };
-  return Object.freeze({
-    txHash,
-    index,
-    status: j.status,
-    ...(j.code === undefined ? {} : { code: j.code }),
-    ...(j.reason === undefined ? {} : { reason: j.reason }),
-    ...(j.fee === undefined ? {} : { fee: BigInt(j.fee) as never }),
-  });
 }
 
 /** A minimal state for a quarantined node that could not load its ledger (reads only). */
