@@ -102,6 +102,7 @@ export async function startNode(options: StartOptions): Promise<RunningNode> {
   const metrics = createApiMetrics(sequencer, {
     processMetrics: true,
     entropyStatus: () => entropy.status(),
+    ...(options.anchorStatus === undefined ? {} : { anchorStatus: options.anchorStatus }),
   });
   const apiOptions: ApiOptions = {
     limits: {
