@@ -5,8 +5,8 @@
  * @module
  */
 import { randomBytes } from 'node:crypto';
-import { sha256HexUtf8 } from '../codec';
 import type { EntropyRecord } from '../ledger';
+import { previousSealSeed } from './verify/packet-checks';
 
 export type Clock = { nowMs(): bigint };
 
@@ -34,7 +34,7 @@ export type EntropySource = (previousSealHash: string) => { seed: string; entrop
 export const osEntropy: EntropySource = (previousSealHash) => {
   const random = randomBytes(32).toString('hex');
   return {
-    seed: sha256HexUtf8(previousSealHash + random),
+    seed: previousSealSeed(previousSealHash, random),
     entropy: { source: 'os-csprng', previousSealHash, random },
   };
 };
@@ -45,7 +45,7 @@ export function counterEntropy(): EntropySource {
   return (previousSealHash) => {
     const random = (n++).toString(16).padStart(64, '0');
     return {
-      seed: sha256HexUtf8(previousSealHash + random),
+      seed: previousSealSeed(previousSealHash, random),
       entropy: { source: 'test-counter', previousSealHash, random },
     };
   };

@@ -36,6 +36,11 @@ export type NodeConfig = NodeLimits & {
   readonly watchdogIntervalMs: number;
   /** Requests per minute per client address. */
   readonly rateLimitPerMinute: number;
+  /**
+   * Start-up verifies the whole ledger (runtime/node/verify) before serving when it holds at most
+   * this many committed transactions, and in the background (quarantining on a difference) above.
+   */
+  readonly verifySyncTxsMax: number;
 };
 
 /** The default API port of a sequencer node. */
@@ -50,6 +55,7 @@ export const DEFAULT_CONFIG: NodeConfig = Object.freeze({
   verifyNice: VERIFY_NICE_DEFAULT,
   watchdogIntervalMs: 60_000,
   rateLimitPerMinute: 600_000,
+  verifySyncTxsMax: 20_000,
 });
 
 export const DEMO_ACCOUNTS = Object.freeze(['alice', 'bob', 'carol']);

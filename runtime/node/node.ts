@@ -12,6 +12,7 @@ import { osEntropy, systemClock, type Clock, type EntropySource } from './clock'
 import { loadKey, paths, readConfig, type NodeConfig } from './data-dir';
 import { measureManifest, readManifest } from './integrity';
 import { Sequencer, type Logger } from './sequencer';
+import { startVerification, type StartupVerification } from './startup-verify';
 import { NodeStore } from './store';
 
 export type StartOptions = {
@@ -34,6 +35,8 @@ export type StartOptions = {
 export type RunningNode = {
   readonly url: string;
   readonly sequencer: Sequencer;
+  /** The start-up verification of the stored ledger (settles when it ends). */
+  readonly verification: StartupVerification;
   readonly config: NodeConfig;
   /** Stops everything cleanly; resolves `closed` with 0 unless a halt code is pending. */
   close(): Promise<void>;
@@ -70,6 +73,12 @@ export async function startNode(options: StartOptions): Promise<RunningNode> {
   });
   const checkCode = () => checkIntegrity(sequencer, options.codeRoot);
   checkCode();
+  const verification = await startVerification({
+    sequencer,
+    pool,
+    syncTxsMax: config.verifySyncTxsMax,
+    log,
+  });
   const app = buildApp(
     {
       sequencer,
@@ -96,6 +105,7 @@ export async function startNode(options: StartOptions): Promise<RunningNode> {
   const close = (): Promise<void> => {
     closing ??= (async () => {
       if (watchdog !== null) clearInterval(watchdog);
+      await verification.stop();
       await sequencer.stop();
       await app.close();
       await pool.close();
@@ -129,10 +139,11 @@ export async function startNode(options: StartOptions): Promise<RunningNode> {
       halted: sequencer.halted?.cir ?? null,
       backend: pool.backend,
       threads: pool.threads,
+      verification: verification.mode,
     },
     'node started',
   );
-  return { url, sequencer, config, close, closed };
+  return { url, sequencer, verification, config, close, closed };
 }
 
 /** AntiTamper: the shipped files must match the install-time manifest, else CIR-412. */

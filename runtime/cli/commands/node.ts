@@ -5,12 +5,12 @@
 import fs from 'node:fs';
 import type { Command } from 'commander';
 import { VerifyPool } from '../../crypto';
-import { replayLedger } from '../../node/audit';
 import { systemClock } from '../../node/clock';
 import { initDataDir, loadKey, paths, readConfig } from '../../node/data-dir';
 import { parseOperatorRecord, signOperatorRecord } from '../../node/records';
 import { NodeStore, toText } from '../../node/store';
 import { startNode } from '../../node/node';
+import { formatDifference, verifyStore, type LedgerDifference } from '../../node/verify';
 import { println, runCommand, usage, type CliIo } from '../io';
 import { resolvePassphrase } from '../passphrase';
 
@@ -105,18 +105,13 @@ export function registerNodeCommands(program: Command, io: CliIo, state: State):
         const pool = VerifyPool.create({ log: () => undefined });
         try {
           const head = store.headHeight();
-          const result = await replayLedger(store, {
+          const result = await verifyStore(store, {
             pool,
-            checkSeals: true,
             ...(o.quiet === true ? {} : { onProgress: progress(io, head) }),
           });
           if (o.quiet !== true) io.stderr.write('\n');
-          if (result.mismatch !== null) {
-            const m = result.mismatch;
-            println(
-              io,
-              `MISMATCH at height ${m.height}: ${m.what}: expected ${m.expected}, got ${m.actual}`,
-            );
+          if (result.difference !== null) {
+            println(io, mismatchLine(result.difference));
             state.exitCode = 1;
             return;
           }
@@ -143,7 +138,7 @@ export function registerNodeCommands(program: Command, io: CliIo, state: State):
         const pool = VerifyPool.create({ log: () => undefined });
         try {
           const started = process.hrtime.bigint();
-          const result = await replayLedger(store, {
+          const result = await verifyStore(store, {
             pool,
             ...(o.to === undefined ? {} : { to: Number(o.to) }),
           });
@@ -155,7 +150,7 @@ export function registerNodeCommands(program: Command, io: CliIo, state: State):
             bundles: result.bundles,
             txs: result.txs,
             txsPerSecond: seconds > 0 ? Math.round(result.txs / seconds) : 0,
-            mismatch: result.mismatch,
+            mismatch: result.difference,
           };
           println(
             io,
@@ -163,7 +158,7 @@ export function registerNodeCommands(program: Command, io: CliIo, state: State):
               ? JSON.stringify(out)
               : `height ${out.height} stateRoot ${out.stateRoot} headHash ${out.headHash}`,
           );
-          if (result.mismatch !== null) state.exitCode = 1;
+          if (result.difference !== null) state.exitCode = 1;
         } finally {
           await pool.close();
           store.close();
@@ -209,6 +204,11 @@ export function registerNodeCommands(program: Command, io: CliIo, state: State):
       });
     });
   void readConfig;
+}
+
+/** `MISMATCH at height H: <table> <row>, …: <column>: expected …, found …`. */
+export function mismatchLine(d: LedgerDifference): string {
+  return `MISMATCH${d.height === null ? '' : ` at height ${d.height}`}: ${formatDifference(d)}`;
 }
 
 function progress(io: CliIo, head: number): (height: number) => void {
