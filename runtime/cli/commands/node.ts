@@ -1,5 +1,6 @@
 /**
- * Operator and auditor commands: `qfs init`, `qfs start`, `qfs verify`, `qfs replay`, `qfs resume`.
+ * Operator and auditor commands: `qfs init`, `qfs start`, `qfs replay`, `qfs resume` (`qfs verify`
+ * and `qfs export`: ledger.ts).
  * @module
  */
 import fs from 'node:fs';
@@ -10,7 +11,7 @@ import { initDataDir, loadKey, paths, readConfig } from '../../node/data-dir';
 import { parseOperatorRecord, signOperatorRecord } from '../../node/records';
 import { NodeStore, toText } from '../../node/store';
 import { startNode } from '../../node/node';
-import { formatDifference, verifyStore, type LedgerDifference } from '../../node/verify';
+import { verifyStore } from '../../node/verify';
 import { println, runCommand, usage, type CliIo } from '../io';
 import { resolvePassphrase } from '../passphrase';
 
@@ -95,38 +96,6 @@ export function registerNodeCommands(program: Command, io: CliIo, state: State):
     });
 
   program
-    .command('verify')
-    .description('check every hash link, signature and seal, and replay every bundle from genesis')
-    .requiredOption('--dir <dir>', 'data directory')
-    .option('--quiet', 'no progress bar')
-    .action(async (o: { dir: string; quiet?: boolean }) => {
-      await runCommand(io, state, async () => {
-        const store = NodeStore.open(paths(o.dir).db);
-        const pool = VerifyPool.create({ log: () => undefined });
-        try {
-          const head = store.headHeight();
-          const result = await verifyStore(store, {
-            pool,
-            ...(o.quiet === true ? {} : { onProgress: progress(io, head) }),
-          });
-          if (o.quiet !== true) io.stderr.write('\n');
-          if (result.difference !== null) {
-            println(io, mismatchLine(result.difference));
-            state.exitCode = 1;
-            return;
-          }
-          println(
-            io,
-            `ok: ${result.bundles} bundles, ${result.txs} transactions verified; head ${result.height} stateRoot ${result.stateRoot}`,
-          );
-        } finally {
-          await pool.close();
-          store.close();
-        }
-      });
-    });
-
-  program
     .command('replay')
     .description('re-execute the ledger from genesis and print the recomputed head')
     .requiredOption('--dir <dir>', 'data directory')
@@ -204,20 +173,4 @@ export function registerNodeCommands(program: Command, io: CliIo, state: State):
       });
     });
   void readConfig;
-}
-
-/** `MISMATCH at height H: <table> <row>, …: <column>: expected …, found …`. */
-export function mismatchLine(d: LedgerDifference): string {
-  return `MISMATCH${d.height === null ? '' : ` at height ${d.height}`}: ${formatDifference(d)}`;
-}
-
-function progress(io: CliIo, head: number): (height: number) => void {
-  let last = -1;
-  return (height) => {
-    const pct = head <= 0 ? 100 : Math.floor(((height + 1) * 100) / (head + 1));
-    if (pct === last) return;
-    last = pct;
-    const bar = '#'.repeat(Math.floor(pct / 4)).padEnd(25, '.');
-    io.stderr.write(`\rverifying [${bar}] ${pct}% (${height + 1}/${head + 1} bundles)`);
-  };
 }
