@@ -13,6 +13,7 @@ import { ApiRateLimitedError, ApiRouteNotFoundError } from './errors';
 import { isLoggedFailure, toHttpError } from './http-errors';
 import { createApiMetrics } from './metrics';
 import type { RouteContext } from './routes/context';
+import { registerExportRoutes } from './routes/export';
 import { registerLedgerRoutes } from './routes/ledger';
 import { registerNodeRoutes } from './routes/node';
 import { registerTxRoutes } from './routes/tx';
@@ -137,6 +138,7 @@ export function buildApp(deps: ApiDeps, options: ApiOptions = {}): FastifyInstan
   app.register(async (api) => {
     registerTxRoutes(api, ctx);
     registerLedgerRoutes(api, ctx);
+    registerExportRoutes(api, ctx);
     registerNodeRoutes(api, ctx);
   });
   return app;

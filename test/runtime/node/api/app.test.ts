@@ -54,6 +54,7 @@ describe('buildApp', () => {
         'GET /metrics',
         'GET /v1/accounts/{address}',
         'GET /v1/bundles/{height}',
+        'GET /v1/export',
         'GET /v1/keyledger/seal',
         'GET /v1/seals/latest',
         'GET /v1/status',
