@@ -1,7 +1,9 @@
 /**
- * The checker's scope: the core folders listed in `zero-sim.config.json` (the one place that says
- * what the deterministic core is), or the paths given on the command line. Folders are listed
- * afresh on every run, so a file added to the core later is checked without any change here.
+ * The checker's scope: the core folders and files listed in `zero-sim.config.json` (the one place
+ * that says what the deterministic core is), or the paths given on the command line. Folders are
+ * listed afresh on every run, so a file added to a core folder later is checked without any change
+ * here; a file listed by name (the pure part of a folder whose rest is shell, like runtime/crypto)
+ * is checked as long as it exists.
  * @module
  */
 import fs from 'node:fs';
@@ -30,7 +32,7 @@ export class UsageError extends Error {
 
 /** The parsed config file. */
 export type Config = {
-  /** Folders of the deterministic core, relative to the root. */
+  /** Folders and files of the deterministic core, relative to the root. */
   readonly core: readonly string[];
 };
 
@@ -60,7 +62,7 @@ export function loadConfig(file: string): Config {
   }
   const core = record['core'];
   if (!Array.isArray(core) || !core.every((c): c is string => typeof c === 'string' && c !== '')) {
-    throw new UsageError(`${file}: "core" must be an array of folder paths`);
+    throw new UsageError(`${file}: "core" must be an array of folder or file paths`);
   }
   for (const folder of core) {
     if (path.isAbsolute(folder))
@@ -83,13 +85,16 @@ function walk(dir: string, out: string[]): void {
 }
 
 /**
- * The source files of the core folders under `root`; folders that do not exist are skipped.
+ * The source files of the core folders and files under `root`; paths that do not exist are
+ * skipped.
  */
 export function coreFiles(config: Config, root: string): string[] {
   const out: string[] = [];
-  for (const folder of config.core) {
-    const dir = path.resolve(root, folder);
-    if (fs.existsSync(dir) && fs.statSync(dir).isDirectory()) walk(dir, out);
+  for (const entry of config.core) {
+    const full = path.resolve(root, entry);
+    if (!fs.existsSync(full)) continue;
+    if (fs.statSync(full).isDirectory()) walk(full, out);
+    else if (isSource(full)) out.push(full);
   }
   return [...new Set(out)].sort();
 }

@@ -22,10 +22,14 @@ describe('loadConfig', () => {
     return file;
   }
 
-  it('reads the project config: the five core folders', () => {
+  it('reads the project config: the five core folders and the pure files of runtime/crypto', () => {
     expect(loadConfig(path.join(ROOT, 'zero-sim.config.json')).core).to.deep.equal([
       'runtime/math',
       'runtime/codec',
+      'runtime/crypto/contexts.ts',
+      'runtime/crypto/errors.ts',
+      'runtime/crypto/ml-dsa.ts',
+      'runtime/crypto/noble.ts',
       'runtime/ledger',
       'runtime/engine',
       'runtime/guard',
@@ -80,6 +84,17 @@ describe('coreFiles', () => {
       'runtime/engine/b.ts',
       'runtime/engine/deep/c.js',
     ]);
+  });
+
+  it('lists a file named by itself, and skips one that does not exist or is not source', () => {
+    touch('runtime/crypto/pure.ts');
+    touch('runtime/crypto/shell.ts');
+    touch('runtime/crypto/README.md');
+    const rel = coreFiles(
+      { core: ['runtime/crypto/pure.ts', 'runtime/crypto/gone.ts', 'runtime/crypto/README.md'] },
+      root,
+    ).map((f) => path.relative(root, f).split(path.sep).join('/'));
+    expect(rel).to.deep.equal(['runtime/crypto/pure.ts']);
   });
 
   it('picks up a file added after the first listing', () => {
