@@ -55,7 +55,7 @@ export const DEFAULT_CONFIG: NodeConfig = Object.freeze({
   verifyNice: VERIFY_NICE_DEFAULT,
   watchdogIntervalMs: 60_000,
   rateLimitPerMinute: 600_000,
-  verifySyncTxsMax: 20_000,
+  verifySyncTxsMax: 5_000,
 });
 
 export const DEMO_ACCOUNTS = Object.freeze(['alice', 'bob', 'carol']);

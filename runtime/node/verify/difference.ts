@@ -46,8 +46,8 @@ export function formatDifference(d: LedgerDifference): string {
   const where = [
     `${d.table} ${d.row}`,
     d.height === null ? '' : `height ${d.height}`,
-    d.txHash === undefined ? '' : `tx ${d.txHash}`,
-    d.address === undefined ? '' : `account ${d.address}`,
+    d.txHash === undefined || d.row.includes(d.txHash) ? '' : `tx ${d.txHash}`,
+    d.address === undefined || d.row.includes(d.address) ? '' : `account ${d.address}`,
   ]
     .filter((part) => part !== '')
     .join(', ');
