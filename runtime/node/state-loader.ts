@@ -28,6 +28,7 @@ import {
   replayKeyLedger,
   verifyCoherenceSeal,
   type CoherenceEntry,
+  type CoherenceSeal,
   type KeyLedgerEntry,
 } from '../ledger';
 import { parseAccount, parseCoherenceEntry, parseCoherenceSeal, parseSnapshot } from './records';
@@ -115,40 +116,17 @@ function loadHead(
   genesis: EngineState,
   keyEntries: KeyLedgerEntry[],
 ): LoadResult {
-  const bundle = store.bundle(head);
   const row = store.coherence(head);
-  if (bundle === undefined || row === undefined)
-    return fail('head bundle or seal missing', { height: String(head) });
-  let partial: Omit<EngineState, 'stateRoot'>;
-  let entry: CoherenceEntry;
-  let seal;
-  try {
-    const accounts = new Map<string, Account>();
-    for (const a of store.allAccounts()) accounts.set(a.address, parseAccount(a.account));
-    const snapshot = parseSnapshot(bundle.snapshot);
-    const lastPacket = parsePacket(JSON.parse(bundle.packet));
-    entry = parseCoherenceEntry(row.entry);
-    seal = parseCoherenceSeal(row.seal);
-    partial = {
-      ...genesis,
-      height: BigInt(head) + 1n,
-      lastPacket,
-      lastPacketHash: packetHash(lastPacket),
-      accounts: updateAccounts(genesis.accounts, accounts), // genesis accounts, then every stored change
-      supply: snapshot.supply,
-      emission: snapshot.emission,
-      guidance: snapshot.guidance,
-      cir511: snapshot.cir511,
-    };
-  } catch (err) {
+  const rebuilt = rebuildHead(store, head, genesis);
+  if (row === undefined || 'reason' in rebuilt)
     return fail('the head rows do not parse', {
       height: String(head),
-      error: err instanceof Error ? err.message : String(err),
+      error: row === undefined ? 'no coherence row' : (rebuilt as { reason: string }).reason,
     });
-  }
+  const { partial, entry, seal, bundleStateRoot } = rebuilt;
   const stateRoot = stateRootOf(partial);
   if (
-    stateRoot !== bundle.stateRoot ||
+    stateRoot !== bundleStateRoot ||
     stateRoot !== entry.stateRoot ||
     stateRoot !== seal.stateRoot ||
     partial.lastPacketHash !== entry.packetHash
@@ -156,7 +134,7 @@ function loadHead(
     return fail('rebuilt state root differs from the ledger', {
       height: String(head),
       rebuilt: stateRoot,
-      bundle: bundle.stateRoot,
+      bundle: bundleStateRoot,
       sealed: seal.stateRoot,
     });
   }
@@ -195,6 +173,46 @@ function loadHead(
       keyEntries,
     },
   };
+}
+
+/** The head state from genesis accounts, every stored account and the head rows. */
+function rebuildHead(
+  store: NodeStore,
+  head: number,
+  genesis: EngineState,
+):
+  | {
+      partial: Omit<EngineState, 'stateRoot'>;
+      entry: CoherenceEntry;
+      seal: CoherenceSeal;
+      bundleStateRoot: string;
+    }
+  | { reason: string } {
+  const bundle = store.bundle(head);
+  const row = store.coherence(head);
+  if (bundle === undefined || row === undefined) return { reason: 'head bundle or seal missing' };
+  try {
+    const accounts = new Map<string, Account>();
+    for (const a of store.allAccounts()) accounts.set(a.address, parseAccount(a.account));
+    const snapshot = parseSnapshot(bundle.snapshot);
+    const lastPacket = parsePacket(JSON.parse(bundle.packet));
+    const partial = {
+      ...genesis,
+      height: BigInt(head) + 1n,
+      lastPacket,
+      lastPacketHash: packetHash(lastPacket),
+      accounts: updateAccounts(genesis.accounts, accounts), // genesis accounts, then every stored change
+      supply: snapshot.supply,
+      emission: snapshot.emission,
+      guidance: snapshot.guidance,
+      cir511: snapshot.cir511,
+    };
+    const entry = parseCoherenceEntry(row.entry);
+    const seal = parseCoherenceSeal(row.seal);
+    return { partial, entry, seal, bundleStateRoot: bundle.stateRoot };
+  } catch (err) {
+    return { reason: err instanceof Error ? err.message : String(err) };
+  }
 }
 
 function fail(reason: string, evidence: HaltEvidence): LoadResult {

@@ -65,6 +65,13 @@ export type BundleContext = {
 
 type TxRecord = { readonly record: ExportRecord; readonly tx: SignedTx };
 
+type Blame = {
+  /** A difference in the bundle record. */
+  readonly at: (name: string, expected: string, actual: string) => LedgerDifference;
+  /** A difference only the genesis explains (first bundle). */
+  readonly genesis: (expected: string, actual: string) => LedgerDifference;
+};
+
 /** Verifies the next bundle's records on top of `v`. */
 export async function verifyBundleRecords(
   ctx: BundleContext,
@@ -73,15 +80,18 @@ export async function verifyBundleRecords(
   const height = Number(v.state.height);
   const record = await ctx.reader.expect('bundle');
   exactFields(record, ['height', 'packet', 'txCount', 'entry', 'seal']);
-  const at = (name: string, expected: string, actual: string): LedgerDifference =>
+  const at: Blame['at'] = (name, expected, actual) =>
     field(record, name, expected, actual, { height });
-  const genesis = (expected: string, actual: string): LedgerDifference => ({
-    ...at('$.genesis', expected, actual),
-    rowid: ctx.genesisLine,
-    row: `line=${ctx.genesisLine}`,
-    column: 'genesis',
-    field: '',
-  });
+  const blame: Blame = {
+    at,
+    genesis: (expected, actual) => ({
+      ...at('$.genesis', expected, actual),
+      rowid: ctx.genesisLine,
+      row: `line=${ctx.genesisLine}`,
+      column: 'genesis',
+      field: '',
+    }),
+  };
   if (record.fields.height !== String(height))
     differ(at('$.height', String(height), String(record.fields.height)));
   const seal = parsedField(record, 'seal', (value) => parseCoherenceSeal(JSON.stringify(value)));
@@ -93,42 +103,18 @@ export async function verifyBundleRecords(
   const sealProblem = coherenceSealProblem(seal, v.state);
   if (sealProblem !== null) {
     if (height === 0 && !packetSignatureValid(packet, v.state))
-      differ(genesis('keys that verify the first packet and seal', 'other keys'));
+      differ(blame.genesis('keys that verify the first packet and seal', 'other keys'));
     differ(at(`$.seal${sealProblem.field.slice(1)}`, sealProblem.expected, sealProblem.actual));
   }
-  checkPacket(v, packet, seal, height, at, genesis);
+  checkPacket(v, packet, seal, height, at, blame.genesis);
   const payload = computePayloadHash(
     txs.map((t) => t.tx.hash),
     [],
   );
   if (payload !== packet.payloadHash)
     differ(at('$.packet.payloadHash', payload, packet.payloadHash));
-  const preverified = await checkSignatures(ctx, v, { txs, packet, seal }, genesis);
-  let recomputed: RecomputedBundle;
-  try {
-    recomputed = recomputeBundle(
-      v.state,
-      packet,
-      txs.map((t) => t.tx),
-      v,
-      preverified,
-    );
-  } catch (err) {
-    if (!isCodedError(err)) throw err;
-    const actual = `${err.code}: ${err.message}`;
-    return differ(
-      height === 0
-        ? genesis('a genesis the first bundle executes on', actual)
-        : at('$.packet', 'a bundle that executes', actual),
-    );
-  }
-  const sealed = bodyDifference(recomputed.sealBody, seal);
-  if (sealed !== null)
-    differ(
-      height === 0
-        ? genesis(`the sealed ${sealed.field}`, sealed.expected)
-        : at(`$.seal${sealed.field.slice(1)}`, sealed.expected, sealed.actual),
-    );
+  const preverified = await checkSignatures(ctx, v, { txs, packet, seal }, blame.genesis);
+  const recomputed = reexecute(v, { packet, seal, txs, preverified }, blame);
   const entry = valueDifference('$.entry', plainJson(recomputed.entry), record.fields.entry);
   if (entry !== null) differ(at(entry.field, entry.expected, entry.actual));
   txs.forEach(({ record: tx, tx: { hash } }, i) => {
@@ -148,6 +134,41 @@ export async function verifyBundleRecords(
     txs: v.txs + txs.length,
     bundles: v.bundles + 1,
   };
+}
+
+/** Re-executes the bundle, which must give what its seal signs. */
+function reexecute(
+  v: ExportVerified,
+  b: {
+    packet: DrvPacket;
+    seal: CoherenceSeal;
+    txs: readonly TxRecord[];
+    preverified: ReadonlySet<string>;
+  },
+  blame: Blame,
+): RecomputedBundle {
+  const first = v.state.height === 0n;
+  let recomputed: RecomputedBundle;
+  try {
+    const txs = b.txs.map((t) => t.tx);
+    recomputed = recomputeBundle(v.state, b.packet, txs, v, b.preverified);
+  } catch (err) {
+    if (!isCodedError(err)) throw err;
+    const actual = `${err.code}: ${err.message}`;
+    return differ(
+      first
+        ? blame.genesis('a genesis the first bundle executes on', actual)
+        : blame.at('$.packet', 'a bundle that executes', actual),
+    );
+  }
+  const sealed = bodyDifference(recomputed.sealBody, b.seal);
+  if (sealed !== null)
+    differ(
+      first
+        ? blame.genesis(`the sealed ${sealed.field}`, sealed.expected)
+        : blame.at(`$.seal${sealed.field.slice(1)}`, sealed.expected, sealed.actual),
+    );
+  return recomputed;
 }
 
 /** The packet the seal names, valid after the verified ledger, with its entropy. */

@@ -26,7 +26,6 @@ import {
   parseKeyLedgerEntry,
   parsePacket,
   replayKeyLedger,
-  type DrvPacket,
   type KeyLedgerEntry,
 } from '../../ledger';
 import {
@@ -181,22 +180,7 @@ async function verifyCheckpoint(reader: RecordReader, genesis: Genesis): Promise
   const packet = parsedField(record, 'packet', parsePacket);
   const entry = parsedField(record, 'entry', (v) => parseCoherenceEntry(JSON.stringify(v)));
   const seal = parsedField(record, 'seal', (v) => parseCoherenceSeal(JSON.stringify(v)));
-  const f = record.fields;
-  const snapshot = parseSnapshot(
-    JSON.stringify({
-      supply: f.supply,
-      emission: f.emission,
-      guidance: f.guidance,
-      cir511: f.cir511,
-    }),
-  );
-  const d = valueDifference('$', plainJson(snapshotJson(snapshot)), {
-    supply: f.supply,
-    emission: f.emission,
-    guidance: f.guidance,
-    cir511: f.cir511,
-  });
-  if (d !== null) differ(field(record, d.field, d.expected, d.actual));
+  const snapshot = checkpointSnapshot(record);
   const accounts = await readAccounts(reader, record);
   const keyEntries = await readKeyEntries(reader);
   const keys = keyEntries.state;
@@ -212,42 +196,51 @@ async function verifyCheckpoint(reader: RecordReader, genesis: Genesis): Promise
     keys,
     cir511: snapshot.cir511,
   };
-  const stateRoot = stateRootOf(partial);
+  const state = Object.freeze({ ...partial, stateRoot: stateRootOf(partial) });
   const checks: [string, string, string][] = [
-    ['$.height', String(entry.height), String(f.height)],
+    ['$.height', String(entry.height), String(record.fields.height)],
     ['$.entry.entryHash', coherenceEntryHash(entry), entry.entryHash],
-    ['$.entry.stateRoot', stateRoot, entry.stateRoot],
+    ['$.entry.stateRoot', state.stateRoot, entry.stateRoot],
     ['$.entry.keyLedgerHead', keys.headHash, entry.keyLedgerHead],
-    ['$.entry.packetHash', packetHashOf(packet), entry.packetHash],
+    ['$.entry.packetHash', packetHash(packet), entry.packetHash],
   ];
   for (const [name, expected, actual] of checks)
     if (expected !== actual) differ(field(record, name, expected, actual));
-  const body = coherenceSealBody(
-    entry,
-    {
-      timestamp: packet.ttsTimestamp,
-      quantumMetadata: { seed: packet.seed, entropySource: packet.entropy.source },
-    },
-    seal.signer,
-  );
-  if (!packetSignatureValid(packet, { ...partial, stateRoot }))
-    differ(
-      field(
-        record,
-        '$.packet.signature',
-        'a valid signature by a KeyLedger key',
-        packet.signature.slice(0, 32),
-      ),
-    );
-  checkSignedSeal(record, seal, body, { ...partial, stateRoot });
+  if (!packetSignatureValid(packet, state))
+    differ(field(record, '$.packet.signature', 'a valid signature', packet.signature.slice(0, 32)));
+  const stamp = {
+    timestamp: packet.ttsTimestamp,
+    quantumMetadata: { seed: packet.seed, entropySource: packet.entropy.source },
+  };
+  checkSignedSeal(record, seal, coherenceSealBody(entry, stamp, seal.signer), state);
   return {
-    state: Object.freeze({ ...partial, stateRoot }),
+    state,
     entry,
     sealHash: coherenceSealHash(seal),
     keyEntries: keyEntries.entries,
     txs: 0,
     bundles: 0,
   };
+}
+
+/** The checkpoint's supply, emission, guidance and CIR-511 state, each exactly as written. */
+function checkpointSnapshot(record: ExportRecord): ReturnType<typeof parseSnapshot> {
+  const f = record.fields;
+  const written = {
+    supply: f.supply,
+    emission: f.emission,
+    guidance: f.guidance,
+    cir511: f.cir511,
+  };
+  let snapshot: ReturnType<typeof parseSnapshot>;
+  try {
+    snapshot = parseSnapshot(JSON.stringify(written));
+  } catch (err) {
+    return differ(field(record, '$', 'a state snapshot', err instanceof Error ? err.message : ''));
+  }
+  const d = valueDifference('$', plainJson(snapshotJson(snapshot)), written);
+  if (d !== null) differ(field(record, d.field, d.expected, d.actual));
+  return snapshot;
 }
 
 /** The `account` records of a checkpoint: as many as it says, by address, each exact. */
@@ -306,8 +299,4 @@ async function readKeyEntries(
       );
     return differ(field(record, '$.entry', 'a valid KeyLedger entry', message));
   }
-}
-
-function packetHashOf(packet: DrvPacket): string {
-  return packetHash(packet);
 }
