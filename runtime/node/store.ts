@@ -341,6 +341,20 @@ export class NodeStore {
     return stmt.all(...params) as Record<string, unknown>[];
   }
 
+  /**
+   * Runs `read` on one snapshot of the store: every read it makes sees the store as it was at its
+   * first read, whatever another connection commits meanwhile (WAL). For a connection that does
+   * not write while `read` runs: `qfs verify` and `qfs export` on a running node's store.
+   */
+  async readSnapshot<T>(read: () => Promise<T>): Promise<T> {
+    this.#db.exec('BEGIN');
+    try {
+      return await read();
+    } finally {
+      this.#db.exec('COMMIT');
+    }
+  }
+
   /** Runs `fn` inside one SQLite transaction (for tests that tamper with rows). */
   rawExec(sql: string, ...params: unknown[]): void {
     this.#db.prepare(sql).run(...params);

@@ -72,7 +72,9 @@ export function registerLedgerCommands(program: Command, io: CliIo, state: State
           ...(from === undefined ? {} : { from }),
           ...(to === undefined ? {} : { to }),
         });
-        const written = await writeLines(o.out, exportLines(store, range));
+        const written = await store.readSnapshot(() =>
+          writeLines(o.out, exportLines(store, range)),
+        );
         println(io, `wrote ${written} records to ${o.out}`);
       } catch (err) {
         if (!(err instanceof ExportRangeError)) throw err;
@@ -86,11 +88,12 @@ export function registerLedgerCommands(program: Command, io: CliIo, state: State
 async function verifyDir(dir: string, pool: VerifyPool, io: CliIo | null): Promise<VerifyResult> {
   const store = NodeStore.open(paths(dir).db);
   try {
-    const head = store.headHeight();
-    const result = await verifyStore(store, {
-      pool,
-      ...(io === null ? {} : { onProgress: progress(io, head) }),
-    });
+    const result = await store.readSnapshot(() =>
+      verifyStore(store, {
+        pool,
+        ...(io === null ? {} : { onProgress: progress(io, store.headHeight()) }),
+      }),
+    );
     if (io !== null) io.stderr.write('\n');
     return result;
   } finally {

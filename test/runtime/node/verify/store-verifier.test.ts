@@ -95,6 +95,36 @@ describe('verifyStore', function () {
     });
   });
 
+  describe('on a store another connection writes to (a running node)', () => {
+    it('sees one snapshot inside readSnapshot, and reports a row committed mid-pass outside it', async () => {
+      const file = await ledgerCopy();
+      const writer = new Database(file);
+      const commitBeyondHead = (): void => {
+        writer
+          .prepare(
+            `INSERT INTO account_changes (height, address, account) VALUES (4, '0x000000000000000000000000000000000000dEaD', '{}')`,
+          )
+          .run();
+      };
+      const store = NodeStore.open(file);
+      try {
+        const inSnapshot = await store.readSnapshot(() =>
+          verifyStore(store, { onProgress: (h) => h === 0 && commitBeyondHead() }),
+        );
+        expect(inSnapshot.difference).to.equal(null);
+        const after = await verifyStore(store);
+        expect(after.difference).to.deep.include({
+          table: 'account_changes',
+          column: 'height',
+          height: 4,
+        });
+      } finally {
+        store.close();
+        writer.close();
+      }
+    });
+  });
+
   describe('the cases of issue 19', () => {
     it('a receipt of an older bundle edited from "ok" to "failed" (txs.receipt, naming the transaction)', async () => {
       const row = read<{ rowid: number; tx_hash: string }>(
