@@ -8,6 +8,9 @@
  * └── a packet whose seed does not follow from its entropy record fails naming the seed
  */
 import Database from 'better-sqlite3';
+import path from 'node:path';
+import { PassThrough } from 'node:stream';
+import { main } from '../../../../runtime/cli/main';
 import { expect } from 'chai';
 import { NodeStore } from '../../../../runtime/node/store';
 import { verifyStore, type LedgerDifference } from '../../../../runtime/node/verify';
@@ -26,6 +29,18 @@ function edit(file: string, sql: string, ...params: unknown[]): void {
   } finally {
     db.close();
   }
+}
+
+/** Runs the CLI in-process and captures its output. */
+async function cli(argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  const stdout = new PassThrough();
+  const stderr = new PassThrough();
+  let out = '';
+  let err = '';
+  stdout.on('data', (c: Buffer) => (out += c.toString()));
+  stderr.on('data', (c: Buffer) => (err += c.toString()));
+  const code = await main(argv, { stdin: new PassThrough(), stdout, stderr });
+  return { code, stdout: out, stderr: err };
 }
 
 /** SQL for `column` with the first hex digit after `"signature":"` replaced (same length). */
@@ -309,6 +324,26 @@ describe('verifyStore', function () {
         height: 3,
         txHash: row.tx_hash,
       });
+    });
+  });
+
+  describe('on the command line', () => {
+    it('qfs verify --dir prints ok for an intact ledger and the named difference for a changed one (exit 1)', async () => {
+      const file = await ledgerCopy();
+      const ok = await cli(['verify', '--dir', path.dirname(file), '--quiet']);
+      expect(ok.code, ok.stderr).to.equal(0);
+      expect(ok.stdout).to.match(
+        /^ok: 4 bundles, 9 transactions verified; head 3 stateRoot [0-9a-f]{64}\n$/,
+      );
+      edit(
+        file,
+        `UPDATE txs SET receipt = replace(receipt, '"ok"', '"failed"') WHERE height = 2 AND idx = 0`,
+      );
+      const bad = await cli(['verify', '--dir', path.dirname(file), '--quiet']);
+      expect(bad.code).to.equal(1);
+      expect(bad.stdout).to.match(
+        /^MISMATCH at height 2: txs tx_hash=[0-9a-f]{64}, height 2: receipt \$\.status: expected ok, found failed\n$/,
+      );
     });
   });
 
