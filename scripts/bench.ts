@@ -43,7 +43,7 @@ import {
 } from '../runtime/engine';
 import { keyLedgerView } from '../runtime/ledger';
 import { buildApp } from '../runtime/node/api/app';
-import { replayLedger } from '../runtime/node/audit';
+import { verifyStore } from '../runtime/node/verify';
 import { osEntropy, systemClock } from '../runtime/node/clock';
 import { Sequencer } from '../runtime/node/sequencer';
 import { NodeStore } from '../runtime/node/store';
@@ -401,14 +401,14 @@ async function main(): Promise<void> {
     const store = NodeStore.open(path.join(last.dir, 'qfs.db'));
     const pool = VerifyPool.create({ backend: backends[0] ?? 'noble', log: () => undefined });
     const started = performance.now();
-    const replay = await replayLedger(store, { pool });
+    const replay = await verifyStore(store, { pool });
     const seconds = (performance.now() - started) / 1000;
     emit({
       replay: {
         txs: replay.txs,
         bundles: replay.bundles,
         txsPerSecond: Math.round(replay.txs / seconds),
-        matches: replay.mismatch === null,
+        matches: replay.difference === null,
       },
     });
     await pool.close();

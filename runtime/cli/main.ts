@@ -6,6 +6,7 @@ import { Command, CommanderError } from 'commander';
 import { EXIT_USAGE, type CliIo } from './io';
 import { registerMathCommands } from './commands/math';
 import { registerNodeCommands } from './commands/node';
+import { registerLedgerCommands } from './commands/ledger';
 import { registerDevnetCommands } from './commands/devnet';
 import { registerChainCommands } from './commands/chain';
 import { registerKeysCommands } from './commands/keys';
@@ -25,6 +26,7 @@ export function buildProgram(io: CliIo, state: { exitCode: number }): Command {
     });
   registerMathCommands(program, io, state);
   registerNodeCommands(program, io, state);
+  registerLedgerCommands(program, io, state);
   registerDevnetCommands(program, io, state);
   registerChainCommands(program, io, state);
   registerKeysCommands(program, io, state);

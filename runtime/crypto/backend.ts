@@ -1,6 +1,7 @@
 /**
- * Verification backends for ML-DSA-87: `@noble/post-quantum` (the reference, always present) and
- * native. Native is QFS's verifier (native-build.ts: PQClean's C with a per-thread cache of
+ * Verification backends for ML-DSA-87 (the shell part: native loading and selection by the
+ * environment; the interface and noble are in the core, noble.ts): `@noble/post-quantum` (the
+ * reference, always present) and native. Native is QFS's verifier (native-build.ts: PQClean's C with a per-thread cache of
  * expanded public keys, built by `npm ci`) when it is built for this machine, else the optional
  * `pqclean` package's own addon. The backend is selected once at start-up: native when it loads and
  * passes a known-answer self-test, noble otherwise, with one log line saying why. Both verify the
@@ -14,34 +15,17 @@
  */
 import { ml_dsa87 } from '@noble/post-quantum/ml-dsa.js';
 import { CryptoBackendUnavailableError, CryptoInvalidInputError } from './errors';
+import { provideVerifyBackend } from './ml-dsa';
 import { usableAddon } from './native-build';
+import { nobleBackend, type VerifyBackend, type VerifyBackendName } from './noble';
 
-/** The name of a verification backend. */
-export type VerifyBackendName = 'native' | 'noble';
+export { nobleBackend, type VerifyBackend, type VerifyBackendName };
+
 /** Which backend to select: `auto` prefers native and falls back to noble. */
 export type BackendPreference = 'auto' | VerifyBackendName;
 
-/**
- * A verification backend. Inputs are already shape-checked (ml-dsa.ts); `signedBytes` is the
- * framed message D. Synchronous: parallelism comes from the VerifyPool's worker threads.
- */
-export type VerifyBackend = {
-  readonly name: VerifyBackendName;
-  /** Human-readable implementation, for logs and benchmarks. */
-  readonly implementation: string;
-  verify(publicKey: Uint8Array, signedBytes: Uint8Array, signature: Uint8Array): boolean;
-};
-
 /** Loads the native module (or throws). Tests pass their own to simulate a missing build. */
 export type NativeModuleLoader = () => unknown;
-
-/** The noble backend: pure ML-DSA-87 verification with the empty FIPS 204 context. */
-export const nobleBackend: VerifyBackend = Object.freeze({
-  name: 'noble',
-  implementation: '@noble/post-quantum ml_dsa87',
-  verify: (publicKey: Uint8Array, signedBytes: Uint8Array, signature: Uint8Array) =>
-    ml_dsa87.verify(signature, signedBytes, publicKey),
-});
 
 /** How many expanded keys each thread of QFS's verifier keeps by default (~68 KB each). */
 export const KEY_CACHE_DEFAULT = 256;
@@ -260,3 +244,6 @@ export function getVerifyBackend(): VerifyBackend {
 export function setVerifyBackend(backend: VerifyBackend): void {
   current = backend;
 }
+
+// The shell gives the core its default verifier: the one selected here, on first use.
+provideVerifyBackend(getVerifyBackend);

@@ -12,6 +12,8 @@ export {
   contextMessage,
   publicKeyFromHex,
   checkVerifyInput,
+  provideVerifyBackend,
+  provideSignBackend,
   ML_DSA_87,
   type KeyPair,
 } from './ml-dsa';

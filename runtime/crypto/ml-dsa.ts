@@ -14,17 +14,20 @@
  * ctx ends). See docs/decisions.md.
  *
  * Signing is deterministic (FIPS 204's rnd = {0}^32: the same key and message give the same
- * signature bytes, so a replay reproduces the ledger byte for byte), by QFS's native addon when it
- * is built and signs a known answer exactly as `@noble/post-quantum` does, else by noble
- * (sign-backend.ts). Verification uses the backend selected at start-up (backend.ts).
+ * signature bytes, so a replay reproduces the ledger byte for byte).
+ *
+ * This file is part of the checked core (zero-sim.config.json): it reads no environment and loads
+ * no native code. `sign` and `verify` take their backend as a parameter; its default is what the
+ * shell provides (backend.ts and sign-backend.ts install a provider when they are loaded: QFS's
+ * native addon where it is built and passes its known-answer checks, selected by
+ * `QFS_PQC_BACKEND`), and noble (noble.ts) when no shell is loaded.
  * @module
  */
 import { ml_dsa87 } from '@noble/post-quantum/ml-dsa.js';
 import { addressFromPublicKey, hexToBytes } from '../codec';
-import { getVerifyBackend } from './backend';
 import { isSignatureContext, type SignatureContext } from './contexts';
 import { CryptoInvalidInputError } from './errors';
-import { getSignBackend } from './sign-backend';
+import { nobleBackend, nobleSigner, type SignBackend, type VerifyBackend } from './noble';
 
 /** ML-DSA-87 sizes in bytes. */
 export const ML_DSA_87 = Object.freeze({
@@ -43,6 +46,25 @@ export type KeyPair = {
 };
 
 const encoder = new TextEncoder();
+
+let verifyBackendOf: () => VerifyBackend = () => nobleBackend;
+let signBackendOf: () => SignBackend = () => nobleSigner;
+
+/**
+ * Installs where the default verification backend comes from (the shell does, at start-up).
+ * @param provider - called for every `verify` without an explicit backend
+ */
+export function provideVerifyBackend(provider: () => VerifyBackend): void {
+  verifyBackendOf = provider;
+}
+
+/**
+ * Installs where the default signer comes from (the shell does, at start-up).
+ * @param provider - called for every `sign` without an explicit backend
+ */
+export function provideSignBackend(provider: () => SignBackend): void {
+  signBackendOf = provider;
+}
 
 /**
  * Derives a key pair deterministically from a 32-byte seed (FIPS 204 ML-DSA.KeyGen_internal).
@@ -63,6 +85,7 @@ export function generateKeyPair(seed: Uint8Array): KeyPair {
  * @param secretKey - the 4896-byte secret key
  * @param message - the bytes to sign (for QFS objects: their canonical bytes)
  * @param context - what is signed
+ * @param backend - the signer (default: the one the shell provides; every signer gives noble's bytes)
  * @returns the 4627-byte signature
  * @throws {CryptoInvalidInputError} when the key length or the context is wrong
  * @example
@@ -72,10 +95,11 @@ export function sign(
   secretKey: Uint8Array,
   message: Uint8Array,
   context: SignatureContext,
+  backend: SignBackend = signBackendOf(),
 ): Uint8Array {
   checkBytes('secretKey', secretKey, ML_DSA_87.secretKeyBytes);
   checkBytes('message', message);
-  return getSignBackend().sign(secretKey, contextMessage(context, message));
+  return backend.sign(secretKey, contextMessage(context, message));
 }
 
 /**
@@ -84,6 +108,7 @@ export function sign(
  * @param message - the signed bytes
  * @param signature - the 4627-byte signature
  * @param context - what the signature must be for
+ * @param backend - the verifier (default: the one the shell provides; all give the same verdicts)
  * @returns true for a valid signature, false for any invalid one
  * @throws {CryptoInvalidInputError} when a length or the context is malformed
  * @example
@@ -94,9 +119,10 @@ export function verify(
   message: Uint8Array,
   signature: Uint8Array,
   context: SignatureContext,
+  backend: VerifyBackend = verifyBackendOf(),
 ): boolean {
   checkVerifyInput(publicKey, message, signature, context);
-  return getVerifyBackend().verify(publicKey, contextMessage(context, message), signature);
+  return backend.verify(publicKey, contextMessage(context, message), signature);
 }
 
 /**

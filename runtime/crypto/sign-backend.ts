@@ -19,25 +19,12 @@ import {
   loadNativeModule,
   type BackendPreference,
   type NativeModuleLoader,
-  type VerifyBackendName,
 } from './backend';
 import { CryptoBackendUnavailableError } from './errors';
+import { provideSignBackend } from './ml-dsa';
+import { nobleSigner, type SignBackend } from './noble';
 
-/** A signing backend. Inputs are already shape-checked (ml-dsa.ts); `signedBytes` is D. */
-export type SignBackend = {
-  readonly name: VerifyBackendName;
-  /** Human-readable implementation, for logs and benchmarks. */
-  readonly implementation: string;
-  sign(secretKey: Uint8Array, signedBytes: Uint8Array): Uint8Array;
-};
-
-/** The noble signer: deterministic pure ML-DSA-87 with the empty FIPS 204 context. */
-export const nobleSigner: SignBackend = Object.freeze({
-  name: 'noble',
-  implementation: '@noble/post-quantum ml_dsa87',
-  sign: (secretKey: Uint8Array, signedBytes: Uint8Array) =>
-    ml_dsa87.sign(signedBytes, secretKey, { extraEntropy: false }),
-});
+export { nobleSigner, type SignBackend };
 
 type QfsSigner = { sign(secretKey: Uint8Array, message: Uint8Array): Uint8Array };
 
@@ -111,3 +98,6 @@ export function getSignBackend(): SignBackend {
 export function setSignBackend(backend: SignBackend): void {
   current = backend;
 }
+
+// The shell gives the core its default signer: the one selected here, on first use.
+provideSignBackend(getSignBackend);

@@ -5,6 +5,7 @@
  */
 import type { SignatureContext } from './contexts';
 import { sign } from './ml-dsa';
+import { getSignBackend } from './sign-backend';
 
 export type SignTask = {
   readonly secretKey: Uint8Array;
@@ -13,5 +14,5 @@ export type SignTask = {
 };
 
 export function signTask(task: SignTask): Uint8Array {
-  return sign(task.secretKey, task.message, task.context);
+  return sign(task.secretKey, task.message, task.context, getSignBackend());
 }

@@ -66,6 +66,7 @@ export {
 } from './key-ledger-state';
 export {
   createKeySeal,
+  keySealBody,
   verifySeal,
   assertSealValid,
   keySealHash,

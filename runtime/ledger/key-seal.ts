@@ -123,7 +123,29 @@ export function createKeySeal(
       reason: 'sealing requires sequencer',
     });
   }
-  const body: KeySealBody = {
+  const body = keySealBody(entries, stamp, keyPair.address);
+  const signature = sign(keyPair.secretKey, keySealSigningBytes(body), SignatureContext.KEY_SEAL);
+  return Object.freeze({ ...body, signature: bytesToHex(signature) });
+}
+
+/**
+ * The body of the seal of `entries` by `signer` (an address): what {@link createKeySeal} signs, for
+ * callers that check a stored seal against the entries it must seal.
+ * @param entries - every entry of the ledger, from the genesis (at least one)
+ * @param stamp - the seal's timestamp and quantum metadata
+ * @param signer - the sealing key's address
+ */
+export function keySealBody(
+  entries: readonly KeyLedgerEntry[],
+  stamp: {
+    readonly timestamp: bigint;
+    readonly quantumMetadata?: Readonly<Record<string, string>>;
+  },
+  signer: string,
+): KeySealBody {
+  const head = entries[entries.length - 1];
+  invariant(head !== undefined, 'a sealed ledger has a genesis');
+  return {
     component: KEY_SEAL_COMPONENT,
     version: KEY_SEAL_VERSION,
     chainId: head.chainId,
@@ -133,10 +155,8 @@ export function createKeySeal(
     entriesRoot: merkleRoot(entries.map((e) => e.entryHash)),
     timestamp: stamp.timestamp,
     quantumMetadata: copyStringMap(stamp.quantumMetadata ?? {}),
-    signer: keyPair.address,
+    signer,
   };
-  const signature = sign(keyPair.secretKey, keySealSigningBytes(body), SignatureContext.KEY_SEAL);
-  return Object.freeze({ ...body, signature: bytesToHex(signature) });
 }
 
 /** The canonical bytes the seal's signature covers and its hash is taken over. */

@@ -5,8 +5,8 @@
  * @module
  */
 import { randomBytes } from 'node:crypto';
-import { sha256HexUtf8 } from '../codec';
 import type { DrvPacket, EntropyRecord } from '../ledger';
+import { previousSealSeed } from './verify/packet-checks';
 
 export type Clock = { nowMs(): bigint };
 
@@ -56,7 +56,7 @@ export const osEntropy: EntropySource = Object.freeze({
   derive: ({ previousSealHash }: EntropyContext) => {
     const random = randomBytes(32).toString('hex');
     return {
-      seed: sha256HexUtf8(previousSealHash + random),
+      seed: previousSealSeed(previousSealHash, random),
       entropy: { source: 'os-csprng', previousSealHash, random },
     };
   },
@@ -69,7 +69,7 @@ export function counterEntropy(): EntropySource {
     derive: ({ previousSealHash }) => {
       const random = (n++).toString(16).padStart(64, '0');
       return {
-        seed: sha256HexUtf8(previousSealHash + random),
+        seed: previousSealSeed(previousSealHash, random),
         entropy: { source: 'test-counter', previousSealHash, random },
       };
     },

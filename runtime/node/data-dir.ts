@@ -56,6 +56,11 @@ export type NodeConfig = NodeLimits & {
    * that is set), 'off' nowhere, or 'HOST:PORT' on a listener of its own and not on the API.
    */
   readonly metricsListen: string;
+  /**
+   * Start-up verifies the whole ledger (runtime/node/verify) before serving when it holds at most
+   * this many committed transactions, and in the background (quarantining on a difference) above.
+   */
+  readonly verifySyncTxsMax: number;
 } & EntropyConfig;
 
 /**
@@ -98,6 +103,7 @@ export const DEFAULT_CONFIG: NodeConfig = Object.freeze({
   requestTimeoutMs: 30_000,
   keepAliveTimeoutMs: 30_000,
   metricsListen: '',
+  verifySyncTxsMax: 5_000,
   entropyBeacon: '',
   entropyBeaconUrls: '',
   entropyQrngUrl: '',

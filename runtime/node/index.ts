@@ -26,7 +26,7 @@ export {
 } from './data-dir';
 export { osEntropy, systemClock, type Clock, type EntropySource } from './clock';
 export type { Logger, Sequencer } from './sequencer';
-export { replayLedger } from './audit';
+export { verifyStore, type VerifyResult } from './verify';
 export { signOperatorRecord, type OperatorRecord } from './records';
 export { ConfigError } from './config-errors';
 export { publicChainInfo, type PublicChainInfo } from './api/routes/explorer';

@@ -20,6 +20,7 @@ import { setUpEntropy, type NodeEntropy } from './entropy-setup';
 import { measureManifest, readManifest } from './integrity';
 import { Sequencer, type Logger } from './sequencer';
 import { storedGenesis } from './state-loader';
+import { startVerification, type StartupVerification } from './startup-verify';
 import { NodeStore } from './store';
 
 export type StartOptions = {
@@ -48,6 +49,8 @@ export type StartOptions = {
 export type RunningNode = {
   readonly url: string;
   readonly sequencer: Sequencer;
+  /** The start-up verification of the stored ledger (settles when it ends). */
+  readonly verification: StartupVerification;
   readonly config: NodeConfig;
   /** The node's entropy: the service's status, the devnet beacon's URL when the node serves it. */
   readonly entropy: NodeEntropy;
@@ -99,9 +102,16 @@ export async function startNode(options: StartOptions): Promise<RunningNode> {
   sequencer.on('bundle', (result) => entropy.service?.observe(result));
   const checkCode = () => checkIntegrity(sequencer, options.codeRoot);
   checkCode();
+  const verification = await startVerification({
+    sequencer,
+    pool,
+    syncTxsMax: config.verifySyncTxsMax,
+    log,
+  });
   const metrics = createApiMetrics(sequencer, {
     processMetrics: true,
     entropyStatus: () => entropy.status(),
+    ...(options.anchorStatus === undefined ? {} : { anchorStatus: options.anchorStatus }),
   });
   const apiOptions: ApiOptions = {
     limits: {
@@ -142,6 +152,7 @@ export async function startNode(options: StartOptions): Promise<RunningNode> {
     closing ??= (async () => {
       if (watchdog !== null) clearInterval(watchdog);
       for (const stop of attached.reverse()) await stop();
+      await verification.stop();
       await sequencer.stop();
       await app.close();
       await metricsApp?.close();
@@ -177,11 +188,12 @@ export async function startNode(options: StartOptions): Promise<RunningNode> {
       halted: sequencer.halted?.cir ?? null,
       backend: pool.backend,
       threads: pool.threads,
+      verification: verification.mode,
     },
     'node started',
   );
   const onClose = (stop: () => Promise<void>) => void attached.push(stop);
-  return { url, sequencer, config, entropy, log, onClose, close, closed };
+  return { url, sequencer, verification, config, entropy, log, onClose, close, closed };
 }
 
 /**

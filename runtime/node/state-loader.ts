@@ -1,8 +1,12 @@
 /**
- * Start-up: rebuilds the engine state from the store and checks it before the node may produce.
- * The rebuilt state root must equal the last bundle's and the last seal's; the hash chain of the
- * last CoherenceLedger entries and the last seal's signature must verify; the KeyLedger is replayed
- * (every signature and link). Any mismatch is tampering: the caller quarantines (CIR-412).
+ * Start-up, part one: rebuilds the state the node builds on and checks it before the node may
+ * produce. The genesis, the dense heights and sequences, and the status columns go through the
+ * ledger verifier's own table checks; the KeyLedger is replayed (every entry's link, hash and
+ * signature); the head state (genesis accounts, every stored account, the head snapshot and
+ * packet) must give the state root of the head's entry, bundle row and seal, and the head seal
+ * must verify. Part two is the full verification (runtime/node/verify), which the node runs after
+ * this, in full or in the background (runtime/node/startup-verify.ts). Any failure is tampering:
+ * the caller quarantines (CIR-412).
  * @module
  */
 import { hexToBytes } from '../codec';
@@ -15,21 +19,27 @@ import {
 } from '../engine';
 import type { HaltEvidence } from '../guard';
 import {
+  coherenceEntryHash,
+  coherenceSealHash,
   keyLedgerView,
+  packetHash,
   parseKeyLedgerEntry,
   parsePacket,
   replayKeyLedger,
-  verifyCoherenceChain,
   verifyCoherenceSeal,
   type CoherenceEntry,
+  type CoherenceSeal,
   type KeyLedgerEntry,
 } from '../ledger';
 import { parseAccount, parseCoherenceEntry, parseCoherenceSeal, parseSnapshot } from './records';
 import type { NodeStore } from './store';
-import { STARTUP_BUNDLE_CHECK_DEPTH, storedBundleIssue } from './stored-bundle';
-
-/** How many of the newest CoherenceLedger entries start-up re-links (`qfs verify` checks all). */
-export const STARTUP_CHAIN_CHECK_DEPTH = 64;
+import { DifferenceFound, differenceEvidence } from './verify/difference';
+import {
+  verifiedGenesis,
+  verifiedHead,
+  verifyKeySequences,
+  verifyTxStatuses,
+} from './verify/tables';
 
 export type LoadedState = {
   readonly state: EngineState;
@@ -49,8 +59,21 @@ export function storedGenesis(store: NodeStore): unknown {
   return JSON.parse(text);
 }
 
-/** Rebuilds and checks the state. Never throws for tampering: it reports it. */
+/** Rebuilds and checks the head state. Never throws for tampering: it reports it. */
 export function loadState(store: NodeStore): LoadResult {
+  let head: number;
+  try {
+    verifiedGenesis(store);
+    head = verifiedHead(store);
+    verifyKeySequences(store);
+    verifyTxStatuses(store);
+  } catch (err) {
+    if (!(err instanceof DifferenceFound)) throw err;
+    return fail(
+      'the stored ledger differs from what it must be',
+      differenceEvidence(err.difference),
+    );
+  }
   const genesis = loadGenesis(storedGenesis(store));
   let keyEntries: KeyLedgerEntry[];
   let keys;
@@ -61,16 +84,18 @@ export function loadState(store: NodeStore): LoadResult {
     keys = replayKeyLedger(keyEntries).state;
   } catch (err) {
     return fail('KeyLedger replay failed', {
+      table: 'key_entries',
       error: err instanceof Error ? err.message : String(err),
     });
   }
   if (keyEntries[0]?.entryHash !== genesis.keyGenesis.entryHash) {
     return fail('KeyLedger genesis differs from the genesis document', {
-      stored: keyEntries[0]?.entryHash ?? 'none',
+      table: 'key_entries',
+      row: 'sequence=0',
       expected: genesis.keyGenesis.entryHash,
+      actual: keyEntries[0]?.entryHash ?? 'none',
     });
   }
-  const head = store.headHeight();
   if (head < 0)
     return {
       ok: true,
@@ -81,48 +106,39 @@ export function loadState(store: NodeStore): LoadResult {
         keyEntries,
       },
     };
-  const bundle = store.bundle(head);
+  return loadHead(store, head, { ...genesis.state, keys }, keyEntries);
+}
+
+/** The head bundle's state, rebuilt from the stored accounts and snapshot, against its seal. */
+function loadHead(
+  store: NodeStore,
+  head: number,
+  genesis: EngineState,
+  keyEntries: KeyLedgerEntry[],
+): LoadResult {
   const row = store.coherence(head);
-  if (bundle === undefined || row === undefined)
-    return fail('head bundle or seal missing', { height: String(head) });
-  const accounts = new Map<string, Account>();
-  for (const a of store.allAccounts()) accounts.set(a.address, parseAccount(a.account));
-  const snapshot = parseSnapshot(bundle.snapshot);
-  const lastPacket = parsePacket(JSON.parse(bundle.packet));
-  const partial = {
-    ...genesis.state,
-    height: BigInt(head) + 1n,
-    lastPacket,
-    lastPacketHash: bundle.packetHash,
-    accounts: updateAccounts(genesis.state.accounts, accounts), // genesis accounts, then every stored change
-    supply: snapshot.supply,
-    emission: snapshot.emission,
-    guidance: snapshot.guidance,
-    keys,
-    cir511: snapshot.cir511,
-  };
+  const rebuilt = rebuildHead(store, head, genesis);
+  if (row === undefined || 'reason' in rebuilt)
+    return fail('the head rows do not parse', {
+      height: String(head),
+      error: row === undefined ? 'no coherence row' : (rebuilt as { reason: string }).reason,
+    });
+  const { partial, entry, seal, bundleStateRoot } = rebuilt;
   const stateRoot = stateRootOf(partial);
-  const entry = parseCoherenceEntry(row.entry);
-  const seal = parseCoherenceSeal(row.seal);
   if (
-    stateRoot !== bundle.stateRoot ||
+    stateRoot !== bundleStateRoot ||
     stateRoot !== entry.stateRoot ||
-    stateRoot !== seal.stateRoot
+    stateRoot !== seal.stateRoot ||
+    partial.lastPacketHash !== entry.packetHash
   ) {
     return fail('rebuilt state root differs from the ledger', {
       height: String(head),
       rebuilt: stateRoot,
-      bundle: bundle.stateRoot,
+      bundle: bundleStateRoot,
       sealed: seal.stateRoot,
     });
   }
-  const chainIssue = checkRecentChain(store, head);
-  if (chainIssue !== null) return fail('CoherenceLedger hash chain broken', chainIssue);
-  for (let h = head; h >= Math.max(0, head - STARTUP_BUNDLE_CHECK_DEPTH + 1); h--) {
-    const issue = storedBundleIssue(store, h);
-    if (issue !== null) return fail('a committed bundle was altered', issue);
-  }
-  const signer = keyLedgerView(keys).getKey(seal.signer);
+  const signer = keyLedgerView(partial.keys).getKey(seal.signer);
   const sealIssue =
     signer === undefined
       ? { field: 'signer', expected: 'a KeyLedger key', actual: seal.signer }
@@ -134,6 +150,20 @@ export function loadState(store: NodeStore): LoadResult {
       expected: sealIssue.expected,
       actual: sealIssue.actual,
     });
+  // The next packet's entropy links to the last seal hash, and the next entry to this entry's hash.
+  const hashes: [string, string, string][] = [
+    ['coherence.entry', coherenceEntryHash(entry), entry.entryHash],
+    ['coherence.entry_hash', entry.entryHash, row.entryHash],
+    ['coherence.seal_hash', coherenceSealHash(seal), row.sealHash],
+  ];
+  for (const [field, expected, actual] of hashes)
+    if (expected !== actual)
+      return fail('the head entry or seal hash differs', {
+        height: String(head),
+        field,
+        expected,
+        actual,
+      });
   return {
     ok: true,
     loaded: {
@@ -145,29 +175,44 @@ export function loadState(store: NodeStore): LoadResult {
   };
 }
 
-function checkRecentChain(store: NodeStore, head: number): HaltEvidence | null {
-  const from = Math.max(0, head - STARTUP_CHAIN_CHECK_DEPTH + 1);
-  const rows = store.coherenceRange(Math.max(0, from - 1), head);
-  const entries = rows.map((r) => parseCoherenceEntry(r.entry));
-  const before = from === 0 ? null : (entries.shift() ?? null);
-  const mismatch = verifyCoherenceChain(entries, before);
-  if (mismatch !== null)
-    return {
-      height: String(mismatch.height),
-      field: mismatch.field,
-      expected: mismatch.expected,
-      actual: mismatch.actual,
+/** The head state from genesis accounts, every stored account and the head rows. */
+function rebuildHead(
+  store: NodeStore,
+  head: number,
+  genesis: EngineState,
+):
+  | {
+      partial: Omit<EngineState, 'stateRoot'>;
+      entry: CoherenceEntry;
+      seal: CoherenceSeal;
+      bundleStateRoot: string;
+    }
+  | { reason: string } {
+  const bundle = store.bundle(head);
+  const row = store.coherence(head);
+  if (bundle === undefined || row === undefined) return { reason: 'head bundle or seal missing' };
+  try {
+    const accounts = new Map<string, Account>();
+    for (const a of store.allAccounts()) accounts.set(a.address, parseAccount(a.account));
+    const snapshot = parseSnapshot(bundle.snapshot);
+    const lastPacket = parsePacket(JSON.parse(bundle.packet));
+    const partial = {
+      ...genesis,
+      height: BigInt(head) + 1n,
+      lastPacket,
+      lastPacketHash: packetHash(lastPacket),
+      accounts: updateAccounts(genesis.accounts, accounts), // genesis accounts, then every stored change
+      supply: snapshot.supply,
+      emission: snapshot.emission,
+      guidance: snapshot.guidance,
+      cir511: snapshot.cir511,
     };
-  for (const r of rows) {
-    if (r.entryHash !== parseCoherenceEntry(r.entry).entryHash)
-      return {
-        height: String(r.height),
-        field: 'entry_hash column',
-        expected: parseCoherenceEntry(r.entry).entryHash,
-        actual: r.entryHash,
-      };
+    const entry = parseCoherenceEntry(row.entry);
+    const seal = parseCoherenceSeal(row.seal);
+    return { partial, entry, seal, bundleStateRoot: bundle.stateRoot };
+  } catch (err) {
+    return { reason: err instanceof Error ? err.message : String(err) };
   }
-  return null;
 }
 
 function fail(reason: string, evidence: HaltEvidence): LoadResult {

@@ -85,4 +85,35 @@ export const MIGRATIONS: readonly string[] = [
   ALTER TABLE txs DROP COLUMN unsigned;
   ALTER TABLE txs DROP COLUMN signature;
   `,
+  // Version 3: a committed transaction keeps no mempool bookkeeping. Its arrival order (seq) and
+  // arrival time (received_ms) only order and expire *pending* transactions; once it is in a bundle
+  // nothing reads them, and nothing signed or hashed could vouch for them, so `qfs verify` could
+  // not check them (issue 19: a column nothing uses goes instead of being checked). SQLite cannot
+  // drop NOT NULL in place, so the table is rebuilt; committing now sets both to NULL.
+  `
+  CREATE TABLE txs_v3 (
+    tx_hash TEXT PRIMARY KEY,
+    seq INTEGER UNIQUE,
+    sender TEXT NOT NULL,
+    nonce TEXT NOT NULL,
+    received_ms INTEGER,
+    status TEXT NOT NULL CHECK (status IN ('pending', 'committed', 'rejected')),
+    height INTEGER,
+    idx INTEGER,
+    receipt TEXT,
+    code TEXT,
+    reason TEXT,
+    at_ms INTEGER,
+    CHECK ((status = 'committed') = (seq IS NULL AND received_ms IS NULL))
+  ) STRICT;
+  INSERT INTO txs_v3 (tx_hash, seq, sender, nonce, received_ms, status, height, idx, receipt, code, reason, at_ms)
+    SELECT tx_hash, CASE WHEN status = 'committed' THEN NULL ELSE seq END, sender, nonce,
+           CASE WHEN status = 'committed' THEN NULL ELSE received_ms END, status, height, idx,
+           receipt, code, reason, at_ms
+    FROM txs;
+  DROP TABLE txs;
+  ALTER TABLE txs_v3 RENAME TO txs;
+  CREATE INDEX txs_pending ON txs (seq) WHERE status = 'pending';
+  CREATE INDEX txs_by_height ON txs (height, idx) WHERE status = 'committed';
+  `,
 ];

@@ -116,6 +116,7 @@ export class NodeStore {
   readonly #db: Database.Database;
   readonly #stmts: ReturnType<typeof prepare>;
   #genesis: GenesisAccounts | undefined;
+  readonly #reads = new Map<string, Database.Statement>();
 
   private constructor(path: string, db: Database.Database) {
     this.path = path;
@@ -480,6 +481,38 @@ export class NodeStore {
     });
   }
 
+  /**
+   * Rows of a read-only query, each with the columns it selects, integers as bigints (the ledger
+   * verifier reads rows by rowid through this, runtime/node/verify). Statements are prepared once
+   * per SQL text.
+   */
+  readRows(sql: string, ...params: unknown[]): Record<string, unknown>[] {
+    let stmt = this.#reads.get(sql);
+    if (stmt === undefined) {
+      stmt = this.#db.prepare(sql);
+      if (!stmt.reader) throw new StoreError('readRows takes a query', { sql: sql.slice(0, 80) });
+      // Integers come back as bigints, so that a value beyond 2^53 (a changed byte) is read
+      // rather than refused; callers convert.
+      stmt.safeIntegers(true);
+      this.#reads.set(sql, stmt);
+    }
+    return stmt.all(...params) as Record<string, unknown>[];
+  }
+
+  /**
+   * Runs `read` on one snapshot of the store: every read it makes sees the store as it was at its
+   * first read, whatever another connection commits meanwhile (WAL). For a connection that does
+   * not write while `read` runs: `qfs verify` and `qfs export` on a running node's store.
+   */
+  async readSnapshot<T>(read: () => Promise<T>): Promise<T> {
+    this.#db.exec('BEGIN');
+    try {
+      return await read();
+    } finally {
+      this.#db.exec('COMMIT');
+    }
+  }
+
   /** Runs `fn` inside one SQLite transaction (for tests that tamper with rows). */
   rawExec(sql: string, ...params: unknown[]): void {
     this.#db.prepare(sql).run(...params);
@@ -535,7 +568,8 @@ function prepare(db: Database.Database) {
       'INSERT INTO bundles (height, packet, packet_hash, bundle_hash, op_log_hash, state_root, tx_count, summary, snapshot) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
     ),
     commitTx: db.prepare(
-      "UPDATE txs SET status = 'committed', height = ?, idx = ?, receipt = ? WHERE tx_hash = ? AND status = 'pending'",
+      // The mempool's arrival order and time go with the pending state (schema version 3).
+      "UPDATE txs SET status = 'committed', height = ?, idx = ?, receipt = ?, seq = NULL, received_ms = NULL WHERE tx_hash = ? AND status = 'pending'",
     ),
     upsertAccount: db.prepare(
       'INSERT INTO accounts (address, account, height) VALUES (?, ?, ?) ON CONFLICT (address) DO UPDATE SET account = excluded.account, height = excluded.height',

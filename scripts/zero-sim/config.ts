@@ -2,7 +2,8 @@
  * The checker's scope: the core folders and files listed in `zero-sim.config.json` (the one place
  * that says what the deterministic core is), or the paths given on the command line. Folders are
  * listed afresh on every run, so a file added to a core folder later is checked without any change
- * here; a single file is listed where a folder mixes core and shell (runtime/entropy).
+ * here; a file listed by name (the pure part of a folder whose rest is shell, like runtime/crypto
+ * and runtime/entropy) is checked as long as it exists.
  * @module
  */
 import fs from 'node:fs';
@@ -61,7 +62,7 @@ export function loadConfig(file: string): Config {
   }
   const core = record['core'];
   if (!Array.isArray(core) || !core.every((c): c is string => typeof c === 'string' && c !== '')) {
-    throw new UsageError(`${file}: "core" must be an array of folder paths`);
+    throw new UsageError(`${file}: "core" must be an array of folder or file paths`);
   }
   for (const folder of core) {
     if (path.isAbsolute(folder))
@@ -84,7 +85,7 @@ function walk(dir: string, out: string[]): void {
 }
 
 /**
- * The source files of the core folders and files under `root`; entries that do not exist are
+ * The source files of the core folders and files under `root`; paths that do not exist are
  * skipped.
  */
 export function coreFiles(config: Config, root: string): string[] {

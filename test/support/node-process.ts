@@ -42,8 +42,9 @@ export function startNodeProcess(
   dir: string,
   extra: readonly string[] = [],
   env: NodeJS.ProcessEnv = {},
+  bin: string = QFS,
 ): Promise<NodeProcess> {
-  const child = spawn(process.execPath, [QFS, 'start', '--dir', dir, '--port', '0', ...extra], {
+  const child = spawn(process.execPath, [bin, 'start', '--dir', dir, '--port', '0', ...extra], {
     cwd: ROOT,
     env: { ...process.env, QFS_PASSPHRASE: TEST_PASSPHRASE, QFS_LOG_LEVEL: 'warn', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

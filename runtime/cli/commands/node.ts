@@ -1,16 +1,17 @@
 /**
- * Operator and auditor commands: `qfs init`, `qfs start`, `qfs verify`, `qfs replay`, `qfs resume`.
+ * Operator and auditor commands: `qfs init`, `qfs start`, `qfs replay`, `qfs resume` (`qfs verify`
+ * and `qfs export`: ledger.ts).
  * @module
  */
 import fs from 'node:fs';
 import type { Command } from 'commander';
 import { VerifyPool } from '../../crypto';
-import { replayLedger } from '../../node/audit';
 import { systemClock } from '../../node/clock';
 import { initDataDir, loadKey, paths, readConfig } from '../../node/data-dir';
 import { signOperatorRecord } from '../../node/records';
 import { NodeStore } from '../../node/store';
 import { publicChainInfo, startNode } from '../../node';
+import { verifyStore } from '../../node/verify';
 import { startAnchoring, type Anchoring } from '../../chain/anchoring';
 import { readChainConfig } from '../../chain/config';
 import { connectChain } from '../../chain/connect';
@@ -139,43 +140,6 @@ export function registerNodeCommands(program: Command, io: CliIo, state: State):
     );
 
   program
-    .command('verify')
-    .description('check every hash link, signature and seal, and replay every bundle from genesis')
-    .requiredOption('--dir <dir>', 'data directory')
-    .option('--quiet', 'no progress bar')
-    .action(async (o: { dir: string; quiet?: boolean }) => {
-      await runCommand(io, state, async () => {
-        const store = NodeStore.open(paths(o.dir).db);
-        const pool = VerifyPool.create({ log: () => undefined });
-        try {
-          const head = store.headHeight();
-          const result = await replayLedger(store, {
-            pool,
-            checkSeals: true,
-            ...(o.quiet === true ? {} : { onProgress: progress(io, head) }),
-          });
-          if (o.quiet !== true) io.stderr.write('\n');
-          if (result.mismatch !== null) {
-            const m = result.mismatch;
-            println(
-              io,
-              `MISMATCH at height ${m.height}: ${m.what}: expected ${m.expected}, got ${m.actual}`,
-            );
-            state.exitCode = 1;
-            return;
-          }
-          println(
-            io,
-            `ok: ${result.bundles} bundles, ${result.txs} transactions verified; head ${result.height} stateRoot ${result.stateRoot}`,
-          );
-        } finally {
-          await pool.close();
-          store.close();
-        }
-      });
-    });
-
-  program
     .command('replay')
     .description('re-execute the ledger from genesis and print the recomputed head')
     .requiredOption('--dir <dir>', 'data directory')
@@ -187,7 +151,7 @@ export function registerNodeCommands(program: Command, io: CliIo, state: State):
         const pool = VerifyPool.create({ log: () => undefined });
         try {
           const started = process.hrtime.bigint();
-          const result = await replayLedger(store, {
+          const result = await verifyStore(store, {
             pool,
             ...(o.to === undefined ? {} : { to: Number(o.to) }),
           });
@@ -199,7 +163,7 @@ export function registerNodeCommands(program: Command, io: CliIo, state: State):
             bundles: result.bundles,
             txs: result.txs,
             txsPerSecond: seconds > 0 ? Math.round(result.txs / seconds) : 0,
-            mismatch: result.mismatch,
+            mismatch: result.difference,
           };
           println(
             io,
@@ -207,7 +171,7 @@ export function registerNodeCommands(program: Command, io: CliIo, state: State):
               ? JSON.stringify(out)
               : `height ${out.height} stateRoot ${out.stateRoot} headHash ${out.headHash}`,
           );
-          if (result.mismatch !== null) state.exitCode = 1;
+          if (result.difference !== null) state.exitCode = 1;
         } finally {
           await pool.close();
           store.close();
@@ -252,15 +216,4 @@ export function registerNodeCommands(program: Command, io: CliIo, state: State):
       });
     });
   void readConfig;
-}
-
-function progress(io: CliIo, head: number): (height: number) => void {
-  let last = -1;
-  return (height) => {
-    const pct = head <= 0 ? 100 : Math.floor(((height + 1) * 100) / (head + 1));
-    if (pct === last) return;
-    last = pct;
-    const bar = '#'.repeat(Math.floor(pct / 4)).padEnd(25, '.');
-    io.stderr.write(`\rverifying [${bar}] ${pct}% (${height + 1}/${head + 1} bundles)`);
-  };
 }

@@ -16,7 +16,7 @@ import type { Page } from './page';
 /** The token contract's reads the page needs (ERC-1155 balances and the applied-balances head). */
 const TOKEN_ABI = [
   'function balanceOfBatch(address[] accounts, uint256[] ids) view returns (uint256[])',
-  'function balanceHead() view returns (tuple(uint64 nextEpoch, uint64 sealHeight, bytes32 sealHash))',
+  'function balanceHead() view returns (tuple(uint64 nextEpoch, uint64 nextChunk, uint64 changesApplied, uint64 sealHeight, bytes32 sealHash))',
 ];
 /** How long the on-chain reads may take. */
 const CHAIN_TIMEOUT_MS = 10_000;
@@ -46,6 +46,8 @@ type OnChain =
   | {
       readonly kind: 'read';
       readonly sealHeight: number | null;
+      /** Chunks of the next epoch applied so far (> 0: its balances are partly on-chain). */
+      readonly nextChunk: number;
       readonly amounts: Amounts;
       readonly runtimeThen: Amounts | null;
     };
@@ -66,6 +68,7 @@ async function readOnChain(address: string, chain: ChainInfo): Promise<OnChain> 
       ) as Promise<bigint[]>,
       token.getFunction('balanceHead').staticCall() as Promise<{
         nextEpoch: bigint;
+        nextChunk: bigint;
         sealHeight: bigint;
       }>,
     ]);
@@ -86,7 +89,7 @@ async function readOnChain(address: string, chain: ChainInfo): Promise<OnChain> 
         ? null
         : (await getJson<{ balances: Amounts }>(`v1/accounts/${address}/at/${sealHeight}`))
             .balances;
-    return { kind: 'read', sealHeight, amounts, runtimeThen };
+    return { kind: 'read', sealHeight, nextChunk: Number(head.nextChunk), amounts, runtimeThen };
   } catch (err) {
     return { kind: 'error', why: err instanceof Error ? err.message : String(err) };
   }
@@ -114,13 +117,18 @@ function balances(account: AccountView, chain: ChainInfo, onchain: OnChain): HTM
     if (onchain.kind === 'read') {
       const then = onchain.runtimeThen?.[t] ?? '0.000000000000000000';
       const equal = onchain.amounts[t] === then;
+      // While an epoch's chunks are being applied the balances are between two anchored heights.
+      const applying = onchain.nextChunk > 0 && !equal;
       cells.push(
         h('span', { 'data-onchain': t }, trimAmount(onchain.amounts[t])),
         trimAmount(then),
         h(
           'span',
-          { class: `mark ${equal ? 'verified' : 'invalid'}`, 'data-compare': t },
-          equal ? 'equal' : 'differs',
+          {
+            class: `mark ${equal ? 'verified' : applying ? 'unchecked' : 'invalid'}`,
+            'data-compare': t,
+          },
+          equal ? 'equal' : applying ? 'epoch being applied' : 'differs',
         ),
       );
     }

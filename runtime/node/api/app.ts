@@ -18,6 +18,7 @@ import { DEFAULT_API_LIMITS, type ApiLimits } from './limits';
 import { createApiMetrics, type ApiMetrics } from './metrics';
 import type { RouteContext } from './routes/context';
 import { registerExplorerRoutes, type ExplorerDeps } from './routes/explorer';
+import { registerExportRoutes } from './routes/export';
 import { registerLedgerRoutes } from './routes/ledger';
 import { registerMetricsRoute, registerNodeRoutes } from './routes/node';
 import { registerTxRoutes } from './routes/tx';
@@ -123,6 +124,7 @@ export function buildApp(deps: ApiDeps, options: ApiOptions = {}): FastifyInstan
   app.register(async (api) => {
     registerTxRoutes(api, ctx);
     registerLedgerRoutes(api, ctx);
+    registerExportRoutes(api, ctx);
     registerNodeRoutes(api, ctx);
     registerExplorerRoutes(api, ctx, deps.explorer ?? {});
     const access = options.metricsAccess ?? 'open';

@@ -9,6 +9,10 @@ import {
   sign,
   SignatureContext,
   verify,
+  nobleBackend,
+  nobleSigner,
+  type SignBackend,
+  type VerifyBackend,
   type SignatureContext as Context,
 } from '../../../runtime/crypto';
 import { ErrorCode } from '../../../runtime/errors';
@@ -69,6 +73,27 @@ describe('verify', () => {
       false,
     );
     expect(verify(testKey(2).publicKey, message, signature, SignatureContext.TX)).to.equal(false);
+  });
+
+  describe('when the caller passes the backend (the core reads no environment)', () => {
+    it('verifies with the backend it is given, and signs with the signer it is given', () => {
+      const used: string[] = [];
+      const counting: VerifyBackend = {
+        ...nobleBackend,
+        verify: (...args) => (used.push('verify'), nobleBackend.verify(...args)),
+      };
+      const signer: SignBackend = {
+        ...nobleSigner,
+        sign: (...args) => (used.push('sign'), nobleSigner.sign(...args)),
+      };
+      const bytes = sign(key.secretKey, message, SignatureContext.TX, signer);
+      expect(sha(bytes)).to.equal(sha(signature)); // noble's bytes, whichever signer the shell chose
+      expect(verify(key.publicKey, message, bytes, SignatureContext.TX, counting)).to.equal(true);
+      expect(
+        verify(key.publicKey, message, flipByte(bytes, 3), SignatureContext.TX, counting),
+      ).to.equal(false);
+      expect(used).to.deep.equal(['sign', 'verify', 'verify']);
+    });
   });
 
   describe('when the input is malformed', () => {

@@ -1,8 +1,9 @@
 /*
  * End to end: `qfs init`, `qfs start` as a child process on a loopback port, signed transactions
  * over HTTP (the SDK and `qfs tx`), read back over HTTP and with `qfs balance`, then `qfs verify`
- * and `qfs replay` on the stopped node's data directory; a daemon whose ledger or code was
- * tampered with refuses to start and exits 412.
+ * and `qfs replay` on the stopped node's data directory, `qfs export` and `qfs verify --export`
+ * (and a changed export byte named by its line); a daemon whose ledger or code was tampered with
+ * refuses to start and exits 412.
  */
 import { expect } from 'chai';
 import fs from 'node:fs';
@@ -76,6 +77,23 @@ describe('qfs node end to end (child process, real HTTP)', function () {
     };
     expect(replay.stateRoot).to.equal(status.stateRoot);
     expect(replay.headHash).to.equal(status.headHash);
+  });
+
+  it('exports the devnet ledger, verifies the export with no store, and names a changed line', () => {
+    const out = path.join(tempDir('qfs-e2e-export-'), 'ledger.jsonl');
+    const written = qfsSync(['export', '--dir', dir, '--out', out]);
+    expect(written.status, written.stderr).to.equal(0);
+    const ok = qfsSync(['verify', '--export', out, '--quiet']);
+    expect(ok.status, ok.stdout + ok.stderr).to.equal(0);
+    expect(ok.stdout).to.match(/^ok: \d+ bundles, 2 transactions verified/);
+    const bytes = fs.readFileSync(out);
+    const at = bytes.indexOf('"amount":"7.25"') + 11;
+    bytes[at] = '8'.charCodeAt(0); // the transfer's amount becomes 8.25
+    fs.writeFileSync(out, bytes);
+    const line = bytes.subarray(0, at).toString().split('\n').length;
+    const bad = qfsSync(['verify', '--export', out, '--quiet']);
+    expect(bad.status).to.equal(1);
+    expect(bad.stdout).to.include(`export line=${line}`);
   });
 
   it('makes `qfs verify` fail with the height and a daemon exit with CIR-412 after a ledger byte changed', async () => {

@@ -18,7 +18,7 @@ import { EntropyService } from '../../../runtime/entropy/service';
 import { VdfPool } from '../../../runtime/entropy/vdf-pool';
 import { loadGenesis } from '../../../runtime/engine';
 import { buildApp } from '../../../runtime/node/api';
-import { replayLedger } from '../../../runtime/node/audit';
+import { verifyStore } from '../../../runtime/node/verify';
 import { osEntropy, systemClock, type EntropySource } from '../../../runtime/node/clock';
 import { Sequencer } from '../../../runtime/node/sequencer';
 import { NodeStore } from '../../../runtime/node/store';
@@ -147,8 +147,8 @@ describe('Sequencer with the entropy service', function () {
     expect(metrics).to.match(/^qfs_entropy_provider_failures [1-9]/m);
     await app.close();
 
-    const replay = await replayLedger(seq.store, { checkSeals: true });
-    expect(replay.mismatch).to.equal(null);
+    const replay = await verifyStore(seq.store);
+    expect(replay.difference).to.equal(null);
     expect(replay.stateRoot).to.equal(seq.state.stateRoot);
   });
 

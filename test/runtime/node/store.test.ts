@@ -4,6 +4,8 @@
  * │   16 KiB pages
  * ├── a version-1 store (bytes inside the status rows) migrates to version 2 keeping every
  * │   pending and committed transaction's exact wire form and status, and its page size
+ * ├── a version-2 store migrates to version 3: committed transactions drop their mempool order and
+ * │   arrival time (nothing reads them after the commit), pending ones keep them
  * ├── an acknowledgement writes status and bytes together; sending an expired transaction again
  * │   keeps the bytes first stored
  * └── a store written by a newer version is refused (NODE_STORE)
@@ -54,7 +56,7 @@ describe('NodeStore schema', () => {
     const file = path.join(tempDir(), 'qfs.db');
     const store = NodeStore.open(file);
     try {
-      expect(store.schemaVersion).to.equal(MIGRATIONS.length).and.equal(2);
+      expect(store.schemaVersion).to.equal(MIGRATIONS.length).and.equal(3);
     } finally {
       store.close();
     }
@@ -79,7 +81,7 @@ describe('NodeStore schema', () => {
 
     const store = NodeStore.open(file);
     try {
-      expect(store.schemaVersion).to.equal(2);
+      expect(store.schemaVersion).to.equal(3);
       expect(store.bundleTxs(0).map((t) => [t.txHash, t.idx, t.wire])).to.deep.equal([
         [HASH_A, 0, '{"n":"1","signature":"ab01"}'],
       ]);
@@ -96,6 +98,29 @@ describe('NodeStore schema', () => {
     }
     expect(columns(file, 'txs')).not.to.include('unsigned');
     expect(pageBytes(file)).to.equal(4096); // an existing file keeps its pages
+  });
+
+  it('migrates a version-2 store: committed transactions keep no mempool order or arrival time', () => {
+    const file = path.join(tempDir(), 'qfs.db');
+    const v2 = new Database(file);
+    v2.exec(MIGRATIONS[0] as string);
+    v2.exec(MIGRATIONS[1] as string);
+    v2.pragma('user_version = 2');
+    const insert = v2.prepare(
+      `INSERT INTO txs (tx_hash, seq, sender, nonce, received_ms, status, height, idx, receipt)
+       VALUES (?, ?, '0x01', ?, 5, ?, ?, ?, ?)`,
+    );
+    insert.run(HASH_A, 1, '1', 'committed', 0, 0, '{}');
+    insert.run(HASH_B, 2, '2', 'pending', null, null, null);
+    v2.close();
+    NodeStore.open(file).close();
+    const rows = readDb(file, (db) =>
+      db.prepare('SELECT tx_hash, seq, received_ms FROM txs ORDER BY tx_hash').all(),
+    );
+    expect(rows).to.deep.equal([
+      { tx_hash: HASH_A, seq: null, received_ms: null },
+      { tx_hash: HASH_B, seq: 2, received_ms: 5 },
+    ]);
   });
 
   it('writes status and bytes together, and keeps the first bytes of a transaction sent again', () => {

@@ -22,10 +22,14 @@ describe('loadConfig', () => {
     return file;
   }
 
-  it('reads the project config: the five core folders and the pure files of runtime/entropy', () => {
+  it('reads the project config: the five core folders and the pure files of runtime/crypto and runtime/entropy', () => {
     expect(loadConfig(path.join(ROOT, 'zero-sim.config.json')).core).to.deep.equal([
       'runtime/math',
       'runtime/codec',
+      'runtime/crypto/contexts.ts',
+      'runtime/crypto/errors.ts',
+      'runtime/crypto/ml-dsa.ts',
+      'runtime/crypto/noble.ts',
       'runtime/ledger',
       'runtime/engine',
       'runtime/guard',
@@ -88,13 +92,15 @@ describe('coreFiles', () => {
     ]);
   });
 
-  it('lists a core file given by name, and skips a named file that does not exist', () => {
-    touch('runtime/entropy/vdf.ts');
-    touch('runtime/entropy/service.ts');
-    const rel = coreFiles({ core: ['runtime/entropy/vdf.ts', 'runtime/entropy/gone.ts'] }, root);
-    expect(rel.map((f) => path.relative(root, f).split(path.sep).join('/'))).to.deep.equal([
-      'runtime/entropy/vdf.ts',
-    ]);
+  it('lists a file named by itself, and skips one that does not exist or is not source', () => {
+    touch('runtime/crypto/pure.ts');
+    touch('runtime/crypto/shell.ts');
+    touch('runtime/crypto/README.md');
+    const rel = coreFiles(
+      { core: ['runtime/crypto/pure.ts', 'runtime/crypto/gone.ts', 'runtime/crypto/README.md'] },
+      root,
+    ).map((f) => path.relative(root, f).split(path.sep).join('/'));
+    expect(rel).to.deep.equal(['runtime/crypto/pure.ts']);
   });
 
   it('picks up a file added after the first listing', () => {

@@ -313,7 +313,7 @@ describe('adversarial: fuzzing a real node over HTTP (fast-check)', function () 
         const answers = batch
           ? [
               await send('/v1/txs', {
-                txs: bodies.map((b) => ((b as { __raw?: string }).__raw === undefined ? b : {})),
+                txs: bodies.map((b) => (rawOf(b) === undefined ? b : {})),
               }),
             ]
           : await Promise.all(bodies.map((b) => send('/v1/tx', b)));

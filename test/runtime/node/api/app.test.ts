@@ -60,6 +60,7 @@ describe('buildApp', () => {
         'GET /v1/bundles/{height}',
         'GET /v1/bundles/{height}/txs',
         'GET /v1/explorer/chain',
+        'GET /v1/export',
         'GET /v1/halts',
         'GET /v1/keyledger/entries',
         'GET /v1/keyledger/seal',

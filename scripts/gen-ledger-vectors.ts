@@ -1,0 +1,269 @@
+/**
+ * Writes test/vectors/ledger.json: the worked example of docs/ledger-format.md. A two-bundle ledger
+ * (a transfer and an action, then a key rotation with its KeyLedger entry and seal) produced by the
+ * real sequencer on an in-memory store, from keys derived from fixed seeds, with every input and
+ * every intermediate value a verifier recomputes: canonical texts, hashes, the bodies of the
+ * bundle hash and the state root, the account leaves, entries, seals, and the whole export. The
+ * signatures are deterministic (FIPS 204, rnd = 0), so the file is the same on every machine.
+ *
+ * Usage: npx ts-node --transpile-only scripts/gen-ledger-vectors.ts            (writes the file)
+ *        npx ts-node --transpile-only scripts/gen-ledger-vectors.ts -- --check (exit 1 if stale)
+ */
+import { createHash } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { bytesToHex, canonicalString, ZERO_HASH } from '../runtime/codec';
+import { generateKeyPair, type KeyPair } from '../runtime/crypto';
+import {
+  accountLeafText,
+  accountsRoot,
+  amountsJson,
+  guidanceToJson,
+  getAccount,
+  loadGenesis,
+  parseTx,
+  type BundleResult,
+  type EngineState,
+} from '../runtime/engine';
+import { UD } from '../runtime/math';
+import { cir511StateJson } from '../runtime/guard';
+import {
+  packetSigningBytes,
+  keySealSigningBytes,
+  coherenceSealSigningBytes,
+} from '../runtime/ledger';
+import { fixedClock, type EntropySource } from '../runtime/node/clock';
+import { exportLines } from '../runtime/node/export/export-store';
+import { Sequencer } from '../runtime/node/sequencer';
+import { NodeStore } from '../runtime/node/store';
+import { previousSealSeed } from '../runtime/node/verify/packet-checks';
+import { devnetGenesis } from '../runtime/sdk/devnet';
+import { actionBody, rotateBody, signTx, transferBody } from '../runtime/sdk/tx-builder';
+
+export const LEDGER_VECTORS_FILE = path.join(__dirname, '..', 'test', 'vectors', 'ledger.json');
+const CHAIN_ID = 'qfs-vectors';
+const GENESIS_TIME = 1_767_225_600_000n;
+const NAMES = ['sequencer', 'oracle', 'admin', 'alice', 'bob', 'alice2'] as const;
+
+/** The 32-byte seed of a named example key: SHA-256("qfs-ledger-vector/" ‖ name). */
+function seedOf(name: string): Uint8Array {
+  return new Uint8Array(createHash('sha256').update(`qfs-ledger-vector/${name}`).digest());
+}
+
+const silent = { info: () => undefined, warn: () => undefined, error: () => undefined };
+
+/** The example's entropy: source os-csprng, "random" = SHA-256("qfs-ledger-vector/random/" ‖ n). */
+function exampleEntropy(): EntropySource {
+  let n = 0;
+  return {
+    derive: ({ previousSealHash }) => {
+      const random = createHash('sha256').update(`qfs-ledger-vector/random/${n++}`).digest('hex');
+      return {
+        seed: previousSealSeed(previousSealHash, random),
+        entropy: { source: 'os-csprng', previousSealHash, random },
+      };
+    },
+  };
+}
+
+/** Builds the example ledger and returns the vectors (the content of test/vectors/ledger.json). */
+export async function ledgerVectors(): Promise<Record<string, unknown>> {
+  const keys = Object.fromEntries(NAMES.map((n) => [n, generateKeyPair(seedOf(n))])) as Record<
+    (typeof NAMES)[number],
+    KeyPair
+  >;
+  const genesis = devnetGenesis({
+    chainId: CHAIN_ID,
+    genesisTime: GENESIS_TIME,
+    sequencer: keys.sequencer,
+    oracle: keys.oracle,
+    admin: keys.admin,
+    users: [keys.alice, keys.bob],
+    accounts: [keys.alice, keys.bob].map((k) => ({
+      address: k.address,
+      balances: { CHR: '100', FLX: '100', PSI: '100', ATR: '100', RES: '100' },
+    })),
+    treasury: '0x000000000000000000000000000000000000dEaD',
+  });
+  const loaded = loadGenesis(genesis);
+  const store = NodeStore.open(':memory:');
+  store.setMeta('genesis', canonicalString(genesis));
+  store.insertKeyEntry(0, canonicalString(loaded.keyGenesis), loaded.keyGenesis.entryHash);
+  const seq = await Sequencer.open({
+    store,
+    key: keys.sequencer,
+    clock: fixedClock(GENESIS_TIME + 1000n, 1000n),
+    entropy: exampleEntropy(),
+    limits: { bundleIntervalMs: 0, ackBatchDelayMs: 0 },
+    log: silent,
+  });
+  const results: { result: BundleResult; before: EngineState; wires: Record<string, unknown>[] }[] =
+    [];
+  const bundle = async (wires: Record<string, unknown>[]) => {
+    const before = seq.state;
+    for (const wire of wires) await seq.submit(wire);
+    const result = await seq.produceBundle();
+    if (result === null) throw new Error('the example bundle was not committed');
+    results.push({ result, before, wires });
+  };
+  await bundle([
+    signTx(keys.alice, CHAIN_ID, 1n, transferBody('CHR', keys.bob.address, '10')),
+    signTx(keys.bob, CHAIN_ID, 1n, actionBody('compute', 5n, 'job-1')),
+  ]);
+  await bundle([signTx(keys.alice, CHAIN_ID, 2n, rotateBody(CHAIN_ID, keys.alice, keys.alice2))]);
+  const vectors = {
+    description:
+      'The worked example of docs/ledger-format.md. Generated by scripts/gen-ledger-vectors.ts; ' +
+      'checked by test/runtime/node/export/ledger-format.test.ts (against the code, and against ' +
+      'an implementation of the document written with node:crypto, canonicalize and noble only).',
+    keys: Object.fromEntries(
+      NAMES.map((n) => [
+        n,
+        {
+          seed: bytesToHex(seedOf(n)),
+          address: keys[n].address,
+          publicKey: bytesToHex(keys[n].publicKey),
+        },
+      ]),
+    ),
+    genesis,
+    genesisHash: loaded.state.genesisHash,
+    genesisStateRoot: loaded.state.stateRoot,
+    keyGenesisEntry: loaded.keyGenesis,
+    bundles: results.map((r, height) => bundleVectors(store, height, r)),
+    export: [...exportLines(store)],
+  };
+  seq.store.close();
+  return JSON.parse(canonicalString(vectors)) as Record<string, unknown>;
+}
+
+function bundleVectors(
+  store: NodeStore,
+  height: number,
+  {
+    result,
+    before,
+    wires,
+  }: { result: BundleResult; before: EngineState; wires: Record<string, unknown>[] },
+): Record<string, unknown> {
+  const packet = result.state.lastPacket;
+  if (packet === null) throw new Error('a bundle has a packet');
+  const txs = wires.map((w) => parseTx(w));
+  const coherence = store.coherence(height);
+  const keySeal = store.keySealsIn(height, height)[0];
+  const seal = JSON.parse(coherence?.seal ?? '{}') as Record<string, unknown>;
+  const state = result.state;
+  const changed = result.changedAccounts.map((c) => c.address).sort();
+  return {
+    height,
+    previousSealHash: height === 0 ? ZERO_HASH : store.coherence(height - 1)?.sealHash,
+    packet,
+    packetSigningText: new TextDecoder().decode(packetSigningBytes(packet)),
+    packetHash: result.packetHash,
+    txs: txs.map((tx, i) => ({
+      wire: wires[i],
+      signingText: canonicalString({
+        chainId: tx.chainId,
+        from: tx.from,
+        nonce: tx.nonce,
+        body: tx.wireBody,
+      }),
+      txHash: tx.hash,
+    })),
+    payloadHash: packet.payloadHash,
+    receipts: result.receipts.map((r) => ({
+      status: r.status,
+      ...(r.code === undefined ? {} : { code: r.code }),
+      ...(r.reason === undefined ? {} : { reason: r.reason }),
+      ...(r.fee === undefined ? {} : { fee: UD.format(r.fee) }),
+    })),
+    opLogHash: result.opLogHash,
+    opLogEntryCount: result.opLogEntryCount,
+    bundleHashBody: {
+      height: String(result.height),
+      packetHash: result.packetHash,
+      txHashes: txs.map((t) => t.hash),
+      receipts: result.receipts.map((r) => [
+        r.status,
+        r.code ?? '',
+        r.fee === undefined ? '' : UD.format(r.fee),
+      ]),
+      rewards: amountsJson(result.rewards.granted),
+      allocations: result.allocations.map((a) => [a.address, a.token, UD.format(a.amount)]),
+      opLogHash: result.opLogHash,
+      stateRoot: result.stateRoot,
+    },
+    bundleHash: result.bundleHash,
+    accountLeaves: changed.map((address) => ({
+      address,
+      text: accountLeafText(address, getAccount(state.accounts, address) ?? failNoAccount()),
+    })),
+    accounts: listedAccounts(state),
+    stateRootBody: {
+      accountsRoot: accountsRoot(state.accounts),
+      chainId: state.chainId,
+      cir511: cir511StateJson(state.cir511),
+      emission: { day: state.emission.day.toString(), minted: amountsJson(state.emission.minted) },
+      genesisHash: state.genesisHash,
+      guidance: guidanceToJson(state.guidance),
+      height: state.height.toString(),
+      keyLedgerHead: state.keys.headHash,
+      lastPacketHash: state.lastPacketHash,
+      supply: amountsJson(state.supply),
+    },
+    stateRoot: result.stateRoot,
+    entry: JSON.parse(coherence?.entry ?? '{}'),
+    entryHash: coherence?.entryHash,
+    seal,
+    sealSigningText: new TextDecoder().decode(coherenceSealSigningBytes(seal as never)),
+    sealHash: coherence?.sealHash,
+    keyEntries: result.keyEntries,
+    ...(keySeal === undefined
+      ? {}
+      : {
+          keySeal: JSON.parse(keySeal.seal),
+          keySealSigningText: new TextDecoder().decode(
+            keySealSigningBytes(JSON.parse(keySeal.seal) as never),
+          ),
+          keySealHash: keySeal.sealHash,
+        }),
+    keyLedgerBefore: before.keys.headHash,
+  };
+}
+
+/** Every account of a state: address, balances, nonce (address order). */
+function listedAccounts(state: EngineState): Record<string, unknown>[] {
+  const out: Record<string, unknown>[] = [];
+  for (const leaves of state.accounts.buckets)
+    for (const leaf of leaves)
+      out.push({
+        address: leaf.address,
+        balances: amountsJson(leaf.account.balances),
+        nonce: leaf.account.nonce.toString(),
+      });
+  return out;
+}
+
+function failNoAccount(): never {
+  throw new Error('a changed account is in the tree');
+}
+
+if (require.main === module) {
+  void (async () => {
+    const text = `${JSON.stringify(await ledgerVectors(), null, 1)}\n`;
+    if (process.argv.includes('--check')) {
+      const current = fs.existsSync(LEDGER_VECTORS_FILE)
+        ? fs.readFileSync(LEDGER_VECTORS_FILE, 'utf8')
+        : '';
+      if (current !== text) {
+        process.stderr.write(
+          `${path.relative(process.cwd(), LEDGER_VECTORS_FILE)} is not current\n`,
+        );
+        process.exitCode = 1;
+      }
+      return;
+    }
+    fs.writeFileSync(LEDGER_VECTORS_FILE, text);
+    process.stdout.write(`wrote ${path.relative(process.cwd(), LEDGER_VECTORS_FILE)}\n`);
+  })();
+}
