@@ -20,3 +20,14 @@ export { merkleRoot } from './merkle';
 export { CodecUnencodableError, CodecBadHexError, CodecBadAddressError } from './errors';
 export type { UnencodableReason } from './errors';
 export { sha256HexUtf8 } from './digest';
+export {
+  exactKeysProblem,
+  isRecord,
+  parseAmount,
+  parseCanonicalAmount,
+  parseWholeNumber,
+  shapeChecker,
+  unknownKey,
+  type ShapeChecker,
+  type ShapeFault,
+} from './shape';

@@ -32,6 +32,7 @@ import {
   hexToBytes,
   isHex,
   sha256Hex,
+  shapeChecker,
 } from '../codec';
 import {
   CryptoInvalidInputError,
@@ -297,18 +298,10 @@ function checkShape(raw: unknown): KeyFile {
   return raw as KeyFile;
 }
 
-function record(value: unknown, field: string): Record<string, unknown> {
-  if (typeof value !== 'object' || value === null || Array.isArray(value))
-    corrupt('not an object', field);
-  return value as Record<string, unknown>;
-}
-
-function expectKeys(value: Record<string, unknown>, keys: readonly string[], field: string): void {
-  const actual = Object.keys(value).sort();
-  if (actual.length !== keys.length || actual.some((k, i) => k !== keys[i])) {
-    corrupt(`fields must be exactly ${keys.join(', ')}`, field);
-  }
-}
+/** Shape checks failing with KEYSTORE_CORRUPT naming the field. */
+const shape = shapeChecker((fault) => corrupt(fault.reason, fault.field));
+const record = shape.object;
+const expectKeys = shape.exactKeys;
 
 function isIntIn(value: unknown, min: number, max: number): boolean {
   return typeof value === 'number' && Number.isSafeInteger(value) && value >= min && value <= max;

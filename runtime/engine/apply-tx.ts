@@ -7,7 +7,7 @@
  * @module
  */
 import { publicKeyFromHex, SignatureContext, verify } from '../crypto';
-import { isCodedError } from '../errors';
+import { isCodedError, type ErrorCode } from '../errors';
 import {
   applyKeyEvent,
   finalizeKeyEntry,
@@ -45,7 +45,8 @@ export type Receipt = {
   readonly txHash: string;
   readonly index: number;
   readonly status: 'ok' | 'failed';
-  readonly code?: string;
+  /** Why a failed transaction failed: a registered code (TxFailure, KEYLEDGER_*, GUIDANCE_*). */
+  readonly code?: ErrorCode;
   readonly reason?: string;
   /** FLX fee charged (actions only). */
   readonly fee?: UD128x18;
@@ -74,10 +75,10 @@ export type TxScope = {
   fees: UD128x18;
 };
 
-type Failure = { ok: false; code: string; reason: string };
+type Failure = { ok: false; code: ErrorCode; reason: string };
 type Outcome = { ok: true; fee?: UD128x18 } | Failure;
 
-const fail = (code: string, reason: string): Failure => ({ ok: false, code, reason });
+const fail = (code: ErrorCode, reason: string): Failure => ({ ok: false, code, reason });
 
 /** Executes one transaction against the scope and returns its receipt. */
 export function applyTx(scope: TxScope, tx: SignedTx, index: number): Receipt {

@@ -15,6 +15,7 @@ import {
   isChecksumAddress,
   isHex,
   sha256HexUtf8,
+  shapeChecker,
   ZERO_HASH,
 } from '../codec';
 import { ML_DSA_87 } from '../crypto';
@@ -197,26 +198,15 @@ function wrapKeyLedger<T>(build: () => T): T {
   }
 }
 
+/** Shape checks failing with GENESIS_INVALID naming the field. */
+const shape = shapeChecker((fault) => {
+  throw new GenesisInvalidError(fault.field, fault.reason);
+});
+const record = shape.object;
 /** Rejects any field not listed (an ignored field would be a silent surprise, e.g. a nonce). */
-function onlyFields(
-  entry: Readonly<Record<string, unknown>>,
-  allowed: readonly string[],
-  path: string,
-): void {
-  for (const key of Object.keys(entry).sort()) {
-    if (!allowed.includes(key)) throw new GenesisInvalidError(`${path}.${key}`, 'unknown field');
-  }
-}
+const onlyFields = shape.allowOnly;
 
-function record(value: unknown, path: string): Readonly<Record<string, unknown>> {
-  if (typeof value !== 'object' || value === null || Array.isArray(value))
-    throw new GenesisInvalidError(path, 'must be an object');
-  return value as Readonly<Record<string, unknown>>;
-}
-
+/** Milliseconds as a decimal string, below 2^53 (16 digits). */
 function wholeNumber(value: unknown, path: string): bigint {
-  if (typeof value !== 'string' || !/^(0|[1-9][0-9]{0,15})$/.test(value)) {
-    throw new GenesisInvalidError(path, 'a whole number of ms as a decimal string');
-  }
-  return BigInt(value);
+  return shape.wholeNumber(value, path, { digitsMax: 16 });
 }

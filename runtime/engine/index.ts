@@ -52,7 +52,7 @@ export {
 } from './tx';
 export { TxMalformedError, type TxMalformedCode } from './tx-errors';
 export { TxFailure, type Receipt } from './apply-tx';
-export { signerKeyOf, type SignerKey, type SignerRefusal } from './signer-key';
+export { claimedKeyOf, signerKeyOf, type SignerKey, type SignerRefusal } from './signer-key';
 export {
   parseGuidance,
   admitGuidance,

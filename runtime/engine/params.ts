@@ -7,6 +7,7 @@
  * @module
  */
 import { UD, type UD128x18 } from '../math';
+import { shapeChecker } from '../codec';
 import { GenesisInvalidError } from './errors';
 import { TOKENS, type Token, type TokenAmounts } from './tokens';
 
@@ -154,34 +155,15 @@ function checkRanges(p: EngineParams): void {
   }
 }
 
-function record(value: unknown, path: string): Readonly<Record<string, unknown>> {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    throw new GenesisInvalidError(path, 'must be an object');
-  }
-  return value as Readonly<Record<string, unknown>>;
-}
-
-function allowOnly(
-  obj: Readonly<Record<string, unknown>>,
-  allowed: readonly string[],
-  path: string,
-): void {
-  for (const key of Object.keys(obj).sort()) {
-    if (!allowed.includes(key)) throw new GenesisInvalidError(`${path}.${key}`, 'unknown field');
-  }
-}
+/** Shape checks failing with GENESIS_INVALID naming the field. */
+const shape = shapeChecker((fault) => {
+  throw new GenesisInvalidError(fault.field, fault.reason);
+});
+const record = shape.object;
+const allowOnly = shape.allowOnly;
 
 function udValue(value: unknown, path: string): UD128x18 {
-  if (typeof value !== 'string') throw new GenesisInvalidError(path, 'must be a decimal string');
-  try {
-    return UD.parse(value);
-  } catch (err) {
-    throw new GenesisInvalidError(
-      path,
-      'not an unsigned decimal with at most 18 fractional digits',
-      err,
-    );
-  }
+  return shape.amount(value, path, false);
 }
 
 function udField(

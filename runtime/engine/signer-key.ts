@@ -27,13 +27,24 @@ export type SignerRefusal = {
 export type SignerKey = { readonly ok: true; readonly publicKey: string } | SignerRefusal;
 
 /**
+ * The public key (hex) a transaction's signature claims to be made with, whatever the key's status:
+ * the key a `register` registers, else the KeyLedger's key of `from` (active, retired or revoked),
+ * or undefined for an unknown sender. A verifier checking stored signatures uses it: a committed
+ * transaction of a key revoked since was still signed by that key.
+ */
+export function claimedKeyOf(keys: KeyLedgerState, tx: SignedTx): string | undefined {
+  if (isRegistration(tx)) return tx.body.event.data.publicKey;
+  return keyLedgerView(keys).getKey(tx.from)?.publicKey;
+}
+
+/**
  * The public key (hex) a transaction's signature must verify under, or why there is none.
  * @param keys - the KeyLedger state the transaction is judged against
  * @param tx - a parsed transaction (`parseTx` has checked the shape of a registered public key)
  */
 export function signerKeyOf(keys: KeyLedgerState, tx: SignedTx): SignerKey {
   const view = keyLedgerView(keys);
-  if (tx.body.type === 'key' && tx.body.event.type === 'register') {
+  if (isRegistration(tx)) {
     const { keyId, publicKey } = tx.body.event.data;
     if (publicKey === undefined || keyId !== tx.from)
       return refuse('TX_NOT_AUTHORIZED', 'a registration names its sender as keyId');
@@ -55,4 +66,10 @@ export function signerKeyOf(keys: KeyLedgerState, tx: SignedTx): SignerKey {
 
 function refuse(code: SignerRefusal['code'], reason: string): SignerRefusal {
   return { ok: false, code, reason };
+}
+
+function isRegistration(
+  tx: SignedTx,
+): tx is SignedTx & { body: { type: 'key'; event: { type: 'register' } } } {
+  return tx.body.type === 'key' && tx.body.event.type === 'register';
 }

@@ -36,8 +36,3 @@ const TOKEN_SET: ReadonlySet<string> = new Set(TOKENS);
 export function isToken(value: unknown): value is Token {
   return typeof value === 'string' && TOKEN_SET.has(value);
 }
-
-/** A copy of `amounts` with one token changed. */
-export function withAmount(amounts: TokenAmounts, token: Token, amount: UD128x18): TokenAmounts {
-  return Object.freeze({ ...amounts, [token]: amount });
-}

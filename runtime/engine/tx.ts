@@ -20,6 +20,7 @@ import {
   isChecksumAddress,
   isHex,
   lowerHexBytes,
+  shapeChecker,
 } from '../codec';
 import { ML_DSA_87 } from '../crypto';
 import { UD, type UD128x18 } from '../math';
@@ -74,6 +75,20 @@ export const TX_LIMITS = Object.freeze({
 
 /** The address no key has; refused as a recipient. */
 export const ZERO_ADDRESS = '0x0000000000000000000000000000000000000000';
+
+/** The shape checks, failing with the code of what failed (TX_MALFORMED unless said here). */
+const shape = shapeChecker((fault) => {
+  const code =
+    fault.kind === 'length'
+      ? 'TX_FIELD_TOO_LONG'
+      : fault.kind === 'range' || fault.kind === 'amount'
+        ? 'TX_AMOUNT_INVALID'
+        : 'TX_MALFORMED';
+  throw new TxMalformedError(code, fault.field, fault.reason);
+});
+const object = shape.object;
+const exactKeys = shape.exactKeys;
+const string = shape.string;
 
 const KEY_EVENT_TYPES = ['register', 'rotate', 'revoke', 'grant', 'withdraw'] as const;
 const REF_PATTERN = /^[\x20-\x7e]*$/;
@@ -280,33 +295,6 @@ function parseKeyBody(body: Readonly<Record<string, unknown>>): TxBody {
   });
 }
 
-function object(value: unknown, field: string): Readonly<Record<string, unknown>> {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    throw new TxMalformedError('TX_MALFORMED', field, 'must be an object');
-  }
-  return value as Readonly<Record<string, unknown>>;
-}
-
-function exactKeys(
-  value: Readonly<Record<string, unknown>>,
-  keys: readonly string[],
-  field: string,
-): void {
-  const present = Object.keys(value).sort();
-  if (present.length !== keys.length || present.some((k, i) => k !== keys[i])) {
-    throw new TxMalformedError('TX_MALFORMED', field, `fields must be exactly ${keys.join(', ')}`);
-  }
-}
-
-function string(value: unknown, field: string, lengthMax: number, allowEmpty = false): string {
-  if (typeof value !== 'string' || (!allowEmpty && value.length === 0)) {
-    throw new TxMalformedError('TX_MALFORMED', field, 'must be a non-empty string');
-  }
-  if (value.length > lengthMax)
-    throw new TxMalformedError('TX_FIELD_TOO_LONG', field, `longer than ${lengthMax}`);
-  return value;
-}
-
 function address(value: unknown, field: string): string {
   if (!isChecksumAddress(value))
     throw new TxMalformedError('TX_BAD_ADDRESS', field, 'an EIP-55 checksummed address');
@@ -314,34 +302,9 @@ function address(value: unknown, field: string): string {
 }
 
 function wholeNumber(value: unknown, field: string, lo: bigint, hi: bigint): bigint {
-  if (typeof value !== 'string' || !/^(0|[1-9][0-9]{0,19})$/.test(value)) {
-    throw new TxMalformedError('TX_MALFORMED', field, 'a whole number as a decimal string');
-  }
-  const n = BigInt(value);
-  if (n < lo || n > hi)
-    throw new TxMalformedError('TX_AMOUNT_INVALID', field, `must lie in [${lo}, ${hi}]`);
-  return n;
+  return shape.wholeNumber(value, field, { digitsMax: 20, lo, hi });
 }
 
 function decimal(value: unknown, field: string): UD128x18 {
-  if (typeof value !== 'string')
-    throw new TxMalformedError('TX_AMOUNT_INVALID', field, 'a decimal string');
-  let parsed: UD128x18;
-  try {
-    parsed = UD.parse(value);
-  } catch {
-    throw new TxMalformedError(
-      'TX_AMOUNT_INVALID',
-      field,
-      'an unsigned decimal within range, at most 18 decimals',
-    );
-  }
-  if (UD.formatTrimmed(parsed) !== value) {
-    throw new TxMalformedError(
-      'TX_AMOUNT_INVALID',
-      field,
-      'in canonical form (no leading or trailing zeros)',
-    );
-  }
-  return parsed;
+  return shape.amount(value, field, true);
 }

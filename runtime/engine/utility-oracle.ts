@@ -8,6 +8,7 @@
  * never reaches HSMF.
  * @module
  */
+import { parseCanonicalAmount, parseWholeNumber } from '../codec';
 import { UD, type UD128x18 } from '../math';
 
 /** Validated oracle guidance. */
@@ -238,19 +239,10 @@ export function guidanceToJson(g: Guidance): Record<string, unknown> {
   };
 }
 
+/** A nonce-like counter: a canonical whole number of at most 19 digits. */
 function wholeNumber(value: unknown): bigint | undefined {
-  return typeof value === 'string' && /^(0|[1-9][0-9]{0,18})$/.test(value)
-    ? BigInt(value)
-    : undefined;
+  return parseWholeNumber(value, 19);
 }
 
 /** A decimal literal in its trimmed canonical form (so one value has one signed text). */
-function decimal(value: unknown): UD128x18 | undefined {
-  if (typeof value !== 'string') return undefined;
-  try {
-    const parsed = UD.parse(value);
-    return UD.formatTrimmed(parsed) === value ? parsed : undefined;
-  } catch {
-    return undefined;
-  }
-}
+const decimal = parseCanonicalAmount;

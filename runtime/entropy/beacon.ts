@@ -15,7 +15,7 @@
  * @module
  */
 import { bls12_381 } from '@noble/curves/bls12-381.js';
-import { bytesToHex, hexToBytes, isHex, sha256, sha256Hex } from '../codec';
+import { bytesToHex, hexToBytes, isHex, parseWholeNumber, sha256, sha256Hex } from '../codec';
 import { EntropyPolicyInvalidError, EntropyVdfInputInvalidError } from './errors';
 
 /** The only scheme QFS verifies: unchained rounds, signatures on G1, RFC 9380 hashing. */
@@ -286,7 +286,5 @@ function checkRound(round: bigint): void {
 }
 
 function decimal(value: unknown): bigint | undefined {
-  return typeof value === 'string' && /^(0|[1-9][0-9]{0,17})$/.test(value)
-    ? BigInt(value)
-    : undefined;
+  return parseWholeNumber(value, 18);
 }

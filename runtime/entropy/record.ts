@@ -22,7 +22,7 @@
  * @module
  */
 import { canonicalBytes, hashDomainHex, HashDomain, isHex, sha256Hex } from '../codec';
-import { hexToBytes } from '../codec';
+import { hexToBytes, parseWholeNumber } from '../codec';
 import {
   beaconRandomness,
   BEACON_ROUND_MAX,
@@ -514,7 +514,5 @@ function parseVdf(value: unknown, fail: Fail): RoundEntropy['vdf'] {
 }
 
 function decimal(value: unknown): bigint | undefined {
-  return typeof value === 'string' && /^(0|[1-9][0-9]{0,17})$/.test(value)
-    ? BigInt(value)
-    : undefined;
+  return parseWholeNumber(value, 18);
 }

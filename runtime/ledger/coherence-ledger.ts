@@ -14,14 +14,13 @@
  */
 import {
   addressFromPublicKey,
-  bytesToHex,
   canonicalBytes,
   hexToBytes,
   isHex,
   sha256Hex,
   ZERO_HASH,
 } from '../codec';
-import { ML_DSA_87, SignatureContext, sign, verify, type KeyPair } from '../crypto';
+import { ML_DSA_87, SignatureContext, verify } from '../crypto';
 
 export const COHERENCE_SEAL_COMPONENT = 'COHERENCE_FINALITY_SEAL';
 export const COHERENCE_SEAL_VERSION = '1';
@@ -119,21 +118,6 @@ export function verifyCoherenceChain(
     previous = entry;
   }
   return null;
-}
-
-/** Seals a head entry with the sequencer key. */
-export function createCoherenceSeal(
-  head: CoherenceEntry,
-  stamp: { readonly timestamp: bigint; readonly quantumMetadata: Readonly<Record<string, string>> },
-  keyPair: KeyPair,
-): CoherenceSeal {
-  const body = coherenceSealBody(head, stamp, keyPair.address);
-  const signature = sign(
-    keyPair.secretKey,
-    coherenceSealSigningBytes(body),
-    SignatureContext.COHERENCE_SEAL,
-  );
-  return Object.freeze({ ...body, signature: bytesToHex(signature) });
 }
 
 /** The body of a head entry's seal by `signer` (an address), for callers that sign elsewhere. */

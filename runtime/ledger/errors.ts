@@ -284,20 +284,6 @@ export class KeyLedgerLastAdminError extends KeyLedgerError {
   }
 }
 
-/** The store refused an append that does not extend its head. */
-export class KeyLedgerStoreConflictError extends KeyLedgerError {
-  override readonly name = 'Ledger.KeyLedgerStoreConflictError';
-  readonly code = ErrorCode.KEYLEDGER_STORE_CONFLICT;
-  constructor(details: {
-    position: bigint;
-    entryCount: bigint;
-    headHash: string;
-    previousHash: string;
-  }) {
-    super(`does not extend the stored head (${details.entryCount} entries)`, details);
-  }
-}
-
 /** A seal does not match its entries (see `verifySeal`, which returns this as data instead). */
 export class KeyLedgerSealMismatchError extends BaseError {
   override readonly name = 'Ledger.KeyLedgerSealMismatchError';

@@ -80,14 +80,6 @@ export {
   type KeySealVerification,
 } from './key-seal';
 export {
-  MemoryKeyLedgerStore,
-  readAllKeyEntries,
-  KEY_LEDGER_READ_LIMIT_MAX,
-  type KeyLedgerStore,
-  type KeyLedgerHead,
-} from './key-ledger-store';
-export { KeyLedger } from './key-ledger';
-export {
   TIMESTAMP_MAX_MS,
   METADATA_ENTRIES_MAX,
   METADATA_KEY_LENGTH_MAX,
@@ -98,7 +90,6 @@ export {
   appendCoherenceEntry,
   verifyCoherenceChain,
   coherenceEntryHash,
-  createCoherenceSeal,
   coherenceSealBody,
   verifyCoherenceSeal,
   coherenceSealHash,

@@ -108,7 +108,7 @@ export type KeyLedgerView = {
 
 /**
  * A read-only view of a state. Given a function, the view reads the state it returns at each
- * call (a live view, as `KeyLedger.view()` gives); given a state, it is a fixed view of it.
+ * call (a live view); given a state, it is a fixed view of it.
  * @param source - the state, or a function returning the current state
  */
 export function keyLedgerView(source: KeyLedgerState | (() => KeyLedgerState)): KeyLedgerView {

@@ -1,9 +1,13 @@
 /**
- * Shape checks shared by the ledger's objects: plain objects with an exact key set, decimal
- * integer strings, bounded string maps. They return a reason (or null) so each object reports
- * failures with its own typed error.
+ * Shape checks of the ledger's objects: bounded string maps (metadata), decimal integer strings and
+ * the ledger's limits; the generic checks (plain objects, exact key sets, whole numbers) are
+ * runtime/codec/shape.ts's, re-exported here. They return a reason (or null) so each object
+ * reports failures with its own typed error.
  * @module
  */
+import { exactKeysProblem, isRecord, parseWholeNumber } from '../codec';
+
+export { exactKeysProblem, isRecord };
 
 /** Most entries a metadata map may have. */
 export const METADATA_ENTRIES_MAX = 32;
@@ -13,31 +17,6 @@ export const METADATA_KEY_LENGTH_MAX = 64;
 export const METADATA_VALUE_LENGTH_MAX = 256;
 /** Timestamps are milliseconds in [0, 2^53 − 1] (exactly representable everywhere). */
 export const TIMESTAMP_MAX_MS = 2n ** 53n - 1n;
-
-const DECIMAL = /^(?:0|[1-9][0-9]{0,77})$/;
-
-/** True for a plain object (not null, not an array). */
-export function isRecord(value: unknown): value is Readonly<Record<string, unknown>> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-/** A reason when `value`'s own keys are not exactly `keys`, else null. */
-export function exactKeysProblem(
-  value: Readonly<Record<string, unknown>>,
-  keys: readonly string[],
-): string | null {
-  const actual = Object.keys(value).sort();
-  const expected = [...keys].sort();
-  const missing = expected.filter((k) => !actual.includes(k));
-  const extra = actual.filter((k) => !expected.includes(k));
-  if (missing.length === 0 && extra.length === 0) return null;
-  return [
-    missing.length > 0 ? `missing ${missing.join(', ')}` : '',
-    extra.length > 0 ? `unexpected ${extra.join(', ')}` : '',
-  ]
-    .filter((s) => s !== '')
-    .join('; ');
-}
 
 /** A reason when `value` is not a metadata map (string → string, bounded), else null. */
 export function stringMapProblem(value: unknown): string | null {
@@ -57,7 +36,7 @@ export function stringMapProblem(value: unknown): string | null {
 
 /** Parses a canonical decimal integer string (no sign, no leading zeros), else undefined. */
 export function parseDecimal(value: unknown): bigint | undefined {
-  return typeof value === 'string' && DECIMAL.test(value) ? BigInt(value) : undefined;
+  return parseWholeNumber(value, 78);
 }
 
 /** A frozen shallow copy of a string map with keys in sorted order. */

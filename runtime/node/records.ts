@@ -21,6 +21,7 @@ import {
 import { cir511StateJson, type Cir511State } from '../guard';
 import { coherenceEntryHash, type CoherenceEntry, type CoherenceSeal } from '../ledger';
 import { UD, type UD128x18 } from '../math';
+import type { ErrorCode } from '../errors';
 import { StoreError } from './errors';
 
 /** The non-account state after a bundle. */
@@ -247,10 +248,11 @@ export function receiptJson(r: Receipt): Record<string, unknown> {
   };
 }
 
+/** A stored receipt (written by `receiptJson`; the verifier checks each against re-execution). */
 export function parseReceipt(text: string, txHash: string, index: number): Receipt {
   const j = JSON.parse(text) as {
     status: 'ok' | 'failed';
-    code?: string;
+    code?: ErrorCode;
     reason?: string;
     fee?: string;
   };

@@ -116,4 +116,11 @@ export const MIGRATIONS: readonly string[] = [
   CREATE INDEX txs_pending ON txs (seq) WHERE status = 'pending';
   CREATE INDEX txs_by_height ON txs (height, idx) WHERE status = 'committed';
   `,
+  // Version 4: the anchoring service's report (last error, last success) moves out of `meta` into
+  // a file beside the database (store.ts): it is operational state nothing signs, and every byte of
+  // the database is ledger that `qfs verify` checks. A report written before is dropped (the next
+  // anchoring pass writes a new one).
+  `
+  DELETE FROM meta WHERE key = 'anchor.report';
+  `,
 ];

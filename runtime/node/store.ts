@@ -7,6 +7,8 @@
  * BLOBs; a transaction's bytes are written once, at acknowledgement.
  * @module
  */
+import fs from 'node:fs';
+import path from 'node:path';
 import Database from 'better-sqlite3';
 import { getAccount, isToken, loadGenesis, listAccounts, type Account } from '../engine';
 import { UD } from '../math';
@@ -105,7 +107,11 @@ export type BundleCommit = {
 
 type GenesisAccounts = ReturnType<typeof loadGenesis>['state']['accounts'];
 
-const ANCHOR_REPORT_KEY = 'anchor.report';
+/**
+ * The anchoring service's report is operational state, not ledger data: it lives in a file beside
+ * the database, so that every byte of the database is ledger the verifier checks (issue 19).
+ */
+const ANCHOR_REPORT_FILE = 'anchor-report.json';
 
 /** Canonical JSON text of a value (bigints as decimal strings). */
 export const toText = (value: unknown): string =>
@@ -420,8 +426,14 @@ export class NodeStore {
 
   /** What the anchoring service last reported (all null before its first report). */
   anchorReport(): AnchorReport {
-    const text = this.getMeta(ANCHOR_REPORT_KEY);
-    const j = (text === undefined ? {} : JSON.parse(text)) as Record<string, unknown>;
+    const file = this.#anchorReportFile();
+    let j: Record<string, unknown> = {};
+    try {
+      if (file !== null && fs.existsSync(file))
+        j = JSON.parse(fs.readFileSync(file, 'utf8')) as Record<string, unknown>;
+    } catch {
+      j = {}; // a torn or hand-edited report: report nothing rather than fail a status read
+    }
     const num = (v: unknown) => (typeof v === 'number' && Number.isSafeInteger(v) ? v : null);
     return Object.freeze({
       lastError: typeof j.lastError === 'string' ? j.lastError : null,
@@ -431,7 +443,16 @@ export class NodeStore {
   }
 
   setAnchorReport(report: AnchorReport): void {
-    this.setMeta(ANCHOR_REPORT_KEY, toText(report));
+    const file = this.#anchorReportFile();
+    if (file === null) return;
+    // Written whole and renamed, so a reader never sees half a report.
+    fs.writeFileSync(`${file}.tmp`, toText(report));
+    fs.renameSync(`${file}.tmp`, file);
+  }
+
+  /** The report file beside the database (null for an in-memory store). */
+  #anchorReportFile(): string | null {
+    return this.path === ':memory:' ? null : path.join(path.dirname(this.path), ANCHOR_REPORT_FILE);
   }
 
   /** The genesis accounts (parsed once: the genesis document never changes). */

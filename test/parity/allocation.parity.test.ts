@@ -1,6 +1,6 @@
 /*
  * Parity: AllocationRegistry.computeAllocation / computeCappedAllocation on the EVM against the runtime's
- * splitByWeight / capAllocations (runtime/engine/reward-split.ts), on random totals, weight vectors and caps.
+ * splitByWeight / capAllocations (runtime/math/split.ts), on random totals, weight vectors and caps.
  * Each property run sends a batch of cases through AllocationHarness in one eth_call.
  *
  * valid input ── same amounts, same capped amounts, same excess (short vectors; long vectors up to 1024)
@@ -21,7 +21,7 @@ import {
   ALLOCATION_WEIGHT_MAX,
   capAllocations,
   splitByWeight,
-} from '../../runtime/engine/reward-split';
+} from '../../runtime/math/split';
 import { BaseError } from '../../runtime/errors';
 import type { UD128x18 } from '../../runtime/math';
 import { numRuns, scaledRuns } from '../support/num-runs';

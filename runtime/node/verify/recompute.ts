@@ -10,10 +10,12 @@ import {
   publicKeyFromHex,
   SignatureContext,
   verify,
+  verifyAll,
   type VerifyItem,
   type VerifyPool,
 } from '../../crypto';
 import {
+  claimedKeyOf,
   executeBundle,
   txSignatureBytes,
   txSigningBytes,
@@ -55,9 +57,7 @@ export type RecomputedBundle = {
  * that key, and a retired or revoked key stays recorded), or undefined for an unknown sender.
  */
 export function txVerifyKey(state: EngineState, tx: SignedTx): string | undefined {
-  if (tx.body.type === 'key' && tx.body.event.type === 'register')
-    return tx.body.event.data.publicKey;
-  return keyLedgerView(state.keys).getKey(tx.from)?.publicKey;
+  return claimedKeyOf(state.keys, tx);
 }
 
 /** A transaction signature's verdict: valid, invalid, or no key to check it with. */
@@ -89,10 +89,7 @@ export async function txSignatureVerdicts(
     });
     at.push(i);
   });
-  const verdicts =
-    pool === undefined
-      ? items.map((i) => verify(i.publicKey, i.message, i.signature, i.context))
-      : await pool.verifyBatch(items);
+  const verdicts = await verifyAll(items, pool);
   verdicts.forEach((valid, k) => (out[at[k] as number] = valid ? 'valid' : 'invalid'));
   return out;
 }

@@ -7,6 +7,7 @@
 import { hexToBytes } from '../../codec';
 import { SignatureContext, verify } from '../../crypto';
 import type { EngineState } from '../../engine';
+import { verifyPacketEntropy } from '../../entropy';
 import { isCodedError } from '../../errors';
 import {
   keyLedgerView,
@@ -152,7 +153,7 @@ export function packetDifference(
       cell: bundleDifference(
         bundle,
         'packet',
-        text(`a packet hashing to ${seal.packetHash}`, hash),
+        text(`a packet hashing to ${seal.packetHash}`, `${hash}${entropyVerdictOf(packet, state)}`),
       ),
     };
   try {
@@ -168,4 +169,20 @@ export function packetDifference(
   if (bundle.packetHash !== hash)
     return { cell: bundleDifference(bundle, 'packet_hash', text(hash, bundle.packetHash)) };
   return null;
+}
+
+/**
+ * What the entropy checks say of a changed packet (on a chain with an entropy policy), so that the
+ * report names the check an edit of the beacon round, signature, VDF or QRNG bytes breaks: ''
+ * when they pass or there is no policy.
+ */
+function entropyVerdictOf(packet: DrvPacket, state: EngineState): string {
+  if (state.entropy === null) return '';
+  try {
+    verifyPacketEntropy(state.entropy, packet, state.lastPacket);
+    return '';
+  } catch (err) {
+    if (!isCodedError(err)) throw err;
+    return ` (its entropy record fails ${err.code}: ${err.message})`;
+  }
 }

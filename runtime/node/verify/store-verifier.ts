@@ -26,8 +26,7 @@ import {
   type DrvPacket,
   type KeyLedgerEntry,
 } from '../../ledger';
-import { bundleSummaryJson, snapshotJson } from '../records';
-import { receiptJson } from '../sequencer';
+import { bundleSummaryJson, receiptJson, snapshotJson } from '../records';
 import type { NodeStore } from '../store';
 import { DifferenceFound, differ, type LedgerDifference } from './difference';
 import { jsonTextDifference } from './json-text';

@@ -39,6 +39,7 @@ describe('runtime/engine exports', () => {
       'applyStateTransition',
       'bundleHashOf',
       'calculateRewards',
+      'claimedKeyOf',
       'compareAddresses',
       'devnetGenesis',
       'executeBundle',

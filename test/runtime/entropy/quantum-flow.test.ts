@@ -7,9 +7,10 @@
  * ├── every packet's record verifies and names the beacon round, the QRNG bytes and the VDF
  * ├── `qfs verify` passes and `qfs replay` recomputes the node's state root and head hash
  * ├── a changed beacon signature, VDF output, VDF proof, round or QRNG byte in a stored packet
- * │   (re-signed by the sequencer key, so only the entropy check can object) is caught by
- * │   `qfs verify` naming the check; so is a seed the sequencer substituted
- * └── a byte changed without the sequencer key fails the packet signature
+ * │   (re-signed by the sequencer key, so only the entropy check and the seal can object) is caught by
+ * │   `qfs verify` naming the stored packet and the check it fails; so is a seed the sequencer
+ * │   substituted
+ * └── a byte changed without the sequencer key: the stored packet is not the one the seal names
  *
  * Kept lean: a 1 s beacon, T = 1024, a dozen transactions.
  */
@@ -172,16 +173,18 @@ describe('quantum integration: the devnet flow with beacon + VDF seeds', functio
       const copy = tampered(edit);
       const verify = await runCli(['verify', '--dir', copy, '--quiet']);
       expect(verify.code).to.equal(1);
-      expect(verify.stdout).to.match(
-        new RegExp(`^MISMATCH at height ${status.height}: execution: .*${code}`),
+      // The stored packet is no longer the one the seal names: the report names the cell and
+      // the entropy check the changed packet fails.
+      expect(verify.stdout, verify.stdout).to.match(
+        new RegExp(`^MISMATCH at height ${status.height}: bundles .*: packet: .*fails ${code}`),
       );
     });
   }
 
-  it('makes qfs verify fail the packet signature when a byte changed without the sequencer key', async () => {
+  it('makes qfs verify fail the stored packet when a byte changed without the sequencer key', async () => {
     const copy = tampered((p) => (p.entropy.vdf.proof = flip(p.entropy.vdf.proof, 300)), false);
     const verify = await runCli(['verify', '--dir', copy, '--quiet']);
     expect(verify.code).to.equal(1);
-    expect(verify.stdout).to.match(/DRV_SIGNATURE_INVALID/);
+    expect(verify.stdout).to.match(/: packet: expected a packet hashing to [0-9a-f]{64}/);
   });
 });

@@ -1,33 +1,26 @@
 /*
- * KeyLedger (store + state), determinism and order sensitivity
+ * KeyLedger replay: determinism and order sensitivity
  * ├── deterministic replay: two independent builds give identical entries, head and seal bytes,
  * │   equal to the pinned values (so every run and machine agrees)
  * ├── order sensitivity: every swap, drop, edit (with or without re-hashing) is detected by replay
  * │   with its position (a re-hashed edit of the last entry's unsigned fields only by the seal)
- * ├── open() replays the store; append validates before storing; a rejected append changes nothing
- * ├── live view vs snapshot
- * └── MemoryKeyLedgerStore: append must extend the head; read ranges; entry JSON round trip
+ * └── entries as JSON: round trip through the canonical form, a malformed sequence refused
  */
 import { expect } from 'chai';
 import { canonicalString, sha256Hex } from '../../../runtime/codec';
 import { ErrorCode } from '../../../runtime/errors';
 import {
   finalizeKeyEntry,
-  KeyLedger,
   KeyLedgerError,
-  KeyLedgerStoreConflictError,
   keySealHash,
   keySealSigningBytes,
-  MemoryKeyLedgerStore,
   parseKeyLedgerEntry,
-  readAllKeyEntries,
   replayKeyLedger,
-  signKeyEvent,
   type KeyEventBody,
   type KeyLedgerEntry,
 } from '../../../runtime/ledger';
 import { caught } from '../../support/keys';
-import { buildScenario, genesisEntry, hex, keys, nextEntry } from './scenario';
+import { buildScenario } from './scenario';
 
 const utf8 = (s: string) => new TextEncoder().encode(s);
 
@@ -57,7 +50,7 @@ describe('KeyLedger', function () {
   describe('deterministic replay', () => {
     it('two independent builds give identical entries, head hash and seal bytes', () => {
       expect(canonicalString(second.entries)).to.equal(canonicalString(first.entries));
-      expect(second.ledger.state.headHash).to.equal(first.ledger.state.headHash);
+      expect(second.state.headHash).to.equal(first.state.headHash);
       expect(
         Buffer.from(keySealSigningBytes(second.seal)).equals(
           Buffer.from(keySealSigningBytes(first.seal)),
@@ -67,7 +60,7 @@ describe('KeyLedger', function () {
     });
 
     it('matches the pinned head hash, entry bytes and seal bytes (across runs and machines)', () => {
-      expect(first.ledger.state.headHash).to.equal(PINNED.headHash);
+      expect(first.state.headHash).to.equal(PINNED.headHash);
       expect(sha256Hex(utf8(canonicalString(first.entries)))).to.equal(PINNED.entriesDigest);
       expect(keySealHash(first.seal)).to.equal(PINNED.sealHash);
       expect(sha256Hex(utf8(canonicalString(first.seal)))).to.equal(PINNED.sealDigest);
@@ -75,8 +68,8 @@ describe('KeyLedger', function () {
 
     it('replaying the entries alone gives the ledger’s state', () => {
       const { state } = replayKeyLedger(first.entries);
-      expect(state.headHash).to.equal(first.ledger.state.headHash);
-      expect(state.entryCount).to.equal(first.ledger.state.entryCount);
+      expect(state.headHash).to.equal(first.state.headHash);
+      expect(state.entryCount).to.equal(first.state.entryCount);
     });
   });
 
@@ -152,93 +145,13 @@ describe('KeyLedger', function () {
       expect(err.position).to.equal(5n);
     });
   });
-
-  describe('open / append', () => {
-    it('opens a store by replaying it', () => {
-      const store = new MemoryKeyLedgerStore();
-      for (const entry of first.entries) store.append(entry);
-      const reopened = KeyLedger.open(store);
-      expect(reopened.state.headHash).to.equal(first.ledger.state.headHash);
-      expect(reopened.view().getKey(keys.S2.address)?.capabilities).to.deep.equal(['sequencer']);
-    });
-
-    it('refuses to open a store holding an invalid entry, naming it', () => {
-      const store = new MemoryKeyLedgerStore();
-      first.entries.forEach((entry, i) =>
-        store.append(i === 3 ? { ...entry, timestamp: entry.timestamp + 1n } : entry),
-      );
-      const err = caught(() => KeyLedger.open(store)) as KeyLedgerError;
-      expect(err.code).to.equal(ErrorCode.KEYLEDGER_HASH_MISMATCH);
-      expect(err.position).to.equal(3n);
-    });
-
-    it('appends prepared and signed events; a rejected append changes neither store nor state', () => {
-      const ledger = KeyLedger.open(new MemoryKeyLedgerStore());
-      ledger.appendEntry(genesisEntry());
-      const body = ledger.prepare(
-        { type: 'register', data: { keyId: keys.W.address, publicKey: hex(keys.W) } },
-        { timestamp: 1001n },
-      );
-      const head = ledger.state.headHash;
-      expect(() => ledger.append(body, [])).to.throw(KeyLedgerError);
-      expect(ledger.state.headHash).to.equal(head);
-      expect(ledger.entries()).to.have.length(1);
-      const entry = ledger.append(body, [signKeyEvent(body, keys.W)]);
-      expect(ledger.state.headHash).to.equal(entry.entryHash);
-      expect(ledger.entries()).to.have.length(2);
-    });
-
-    it('gives a live view and a fixed snapshot', () => {
-      const ledger = KeyLedger.open(new MemoryKeyLedgerStore());
-      ledger.appendEntry(genesisEntry());
-      const live = ledger.view();
-      const snapshot = ledger.snapshot();
-      ledger.appendEntry(
-        nextEntry(
-          ledger.state,
-          { type: 'register', data: { keyId: keys.W.address, publicKey: hex(keys.W) } },
-          [keys.W],
-        ),
-      );
-      expect(live.entryCount).to.equal(2n);
-      expect(live.getKey(keys.W.address)?.status).to.equal('active');
-      expect(snapshot.entryCount).to.equal(1n);
-      expect(snapshot.getKey(keys.W.address)).to.equal(undefined);
-    });
-  });
 });
 
-describe('MemoryKeyLedgerStore', function () {
+describe('KeyLedger entries as JSON', function () {
   this.timeout(60_000);
   let entries: KeyLedgerEntry[];
   before(() => {
     entries = buildScenario().entries;
-  });
-
-  it('appends entries that extend the head and reads ranges back in order', () => {
-    const store = new MemoryKeyLedgerStore();
-    expect(store.head().entryCount).to.equal(0n);
-    for (const entry of entries) store.append(entry);
-    expect(store.head()).to.deep.equal({
-      entryCount: 9n,
-      headHash: (entries[8] as KeyLedgerEntry).entryHash,
-    });
-    expect(store.read(2n, 3).map((e) => e.sequence)).to.deep.equal([2n, 3n, 4n]);
-    expect(store.read(8n, 10)).to.have.length(1);
-    expect(store.read(9n, 10)).to.deep.equal([]);
-    expect(readAllKeyEntries(store)).to.deep.equal(entries);
-  });
-
-  it('throws KEYLEDGER_STORE_CONFLICT for an append that does not extend the head', () => {
-    const store = new MemoryKeyLedgerStore();
-    store.append(entries[0] as KeyLedgerEntry);
-    const skip = caught(() =>
-      store.append(entries[2] as KeyLedgerEntry),
-    ) as KeyLedgerStoreConflictError;
-    expect(skip.code).to.equal(ErrorCode.KEYLEDGER_STORE_CONFLICT);
-    expect(skip.details).to.include({ position: 2n, entryCount: 1n });
-    const relinked = { ...(entries[1] as KeyLedgerEntry), previousHash: '0'.repeat(64) };
-    expect(() => store.append(relinked)).to.throw(KeyLedgerStoreConflictError);
   });
 
   it('round-trips entries through their JSON form', () => {

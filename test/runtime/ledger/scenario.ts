@@ -17,10 +17,12 @@
 import { bytesToHex } from '../../../runtime/codec';
 import type { KeyPair } from '../../../runtime/crypto';
 import {
+  applyKeyEvent,
   createKeyGenesis,
+  createKeySeal,
+  EMPTY_KEY_LEDGER_STATE,
   finalizeKeyEntry,
-  KeyLedger,
-  MemoryKeyLedgerStore,
+  keyLedgerView,
   prepareKeyEvent,
   signKeyEvent,
   type KeyEvent,
@@ -84,15 +86,15 @@ export function nextEntry(
   );
 }
 
-/** Builds the scenario from scratch (new store, new signatures). */
+/** Builds the scenario from scratch (new signatures), each entry validated as it is applied. */
 export function buildScenario(): {
-  ledger: KeyLedger;
+  state: KeyLedgerState;
   entries: KeyLedgerEntry[];
   seal: KeyFinalitySeal;
 } {
   const { A, S, U, S2, V } = keys;
-  const ledger = KeyLedger.open(new MemoryKeyLedgerStore());
-  ledger.appendEntry(genesisEntry());
+  const entries = [genesisEntry()];
+  let state = applyKeyEvent(EMPTY_KEY_LEDGER_STATE, entries[0] as KeyLedgerEntry);
   const steps: [KeyEvent, KeyPair[]][] = [
     [{ type: 'register', data: { keyId: U.address, publicKey: hex(U) } }, [U]],
     [{ type: 'grant', data: { keyId: U.address, capability: 'oracle' } }, [A]],
@@ -106,7 +108,12 @@ export function buildScenario(): {
     [{ type: 'revoke', data: { keyId: U.address, reason: 'key lost' } }, [U]],
     [{ type: 'withdraw', data: { keyId: V.address, capability: 'admin' } }, [A]],
   ];
-  for (const [event, signers] of steps) ledger.appendEntry(nextEntry(ledger.state, event, signers));
-  const seal = ledger.seal({ timestamp: 2000n, quantumMetadata: { beacon: 'round-1' } }, S2);
-  return { ledger, entries: ledger.entries(), seal };
+  for (const [event, signers] of steps) {
+    const entry = nextEntry(state, event, signers);
+    state = applyKeyEvent(state, entry);
+    entries.push(entry);
+  }
+  const stamp = { timestamp: 2000n, quantumMetadata: { beacon: 'round-1' } };
+  const seal = createKeySeal(entries, keyLedgerView(state), stamp, S2);
+  return { state, entries, seal };
 }

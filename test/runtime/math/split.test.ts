@@ -4,7 +4,7 @@ import {
   splitByWeight,
   capAllocations,
   ALLOCATION_RECIPIENTS_MAX,
-} from '../../../runtime/engine/reward-split';
+} from '../../../runtime/math/split';
 import { MathSplitInputError } from '../../../runtime/math/errors';
 import type { UD128x18 } from '../../../runtime/math';
 import { numRuns } from '../../support/num-runs';

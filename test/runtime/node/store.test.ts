@@ -6,12 +6,15 @@
  * │   pending and committed transaction's exact wire form and status, and its page size
  * ├── a version-2 store migrates to version 3: committed transactions drop their mempool order and
  * │   arrival time (nothing reads them after the commit), pending ones keep them
+ * ├── a version-3 store migrates to version 4: the anchoring report leaves `meta` (it lives in a
+ * │   file beside the database, read back as written)
  * ├── an acknowledgement writes status and bytes together; sending an expired transaction again
  * │   keeps the bytes first stored
  * └── a store written by a newer version is refused (NODE_STORE)
  */
 import Database from 'better-sqlite3';
 import { expect } from 'chai';
+import fs from 'node:fs';
 import path from 'node:path';
 import { isCodedError } from '../../../runtime/errors';
 import { NodeStore, STORE_PAGE_BYTES, type AckRow } from '../../../runtime/node/store';
@@ -56,7 +59,7 @@ describe('NodeStore schema', () => {
     const file = path.join(tempDir(), 'qfs.db');
     const store = NodeStore.open(file);
     try {
-      expect(store.schemaVersion).to.equal(MIGRATIONS.length).and.equal(3);
+      expect(store.schemaVersion).to.equal(MIGRATIONS.length).and.equal(4);
     } finally {
       store.close();
     }
@@ -81,7 +84,7 @@ describe('NodeStore schema', () => {
 
     const store = NodeStore.open(file);
     try {
-      expect(store.schemaVersion).to.equal(3);
+      expect(store.schemaVersion).to.equal(MIGRATIONS.length);
       expect(store.bundleTxs(0).map((t) => [t.txHash, t.idx, t.wire])).to.deep.equal([
         [HASH_A, 0, '{"n":"1","signature":"ab01"}'],
       ]);
@@ -121,6 +124,30 @@ describe('NodeStore schema', () => {
       { tx_hash: HASH_A, seq: null, received_ms: null },
       { tx_hash: HASH_B, seq: 2, received_ms: 5 },
     ]);
+  });
+
+  it('migrates a version-3 store: the anchoring report leaves the database for a file beside it', () => {
+    const dir = tempDir();
+    const file = path.join(dir, 'qfs.db');
+    const v3 = new Database(file);
+    for (const migration of MIGRATIONS.slice(0, 3)) v3.exec(migration);
+    v3.pragma('user_version = 3');
+    v3.prepare('INSERT INTO meta (key, value) VALUES (?, ?)').run('genesis', '{}');
+    v3.prepare('INSERT INTO meta (key, value) VALUES (?, ?)').run('anchor.report', '{}');
+    v3.close();
+    const store = NodeStore.open(file);
+    try {
+      const keys = readDb(file, (db) => db.prepare('SELECT key FROM meta ORDER BY key').all());
+      expect(keys).to.deep.equal([{ key: 'genesis' }]);
+      const report = { lastError: 'rpc down', lastErrorAtMs: 7, lastAnchorAtMs: null };
+      store.setAnchorReport(report);
+      expect(store.anchorReport()).to.deep.equal(report);
+      expect(
+        JSON.parse(fs.readFileSync(path.join(dir, 'anchor-report.json'), 'utf8')),
+      ).to.deep.equal(report);
+    } finally {
+      store.close();
+    }
   });
 
   it('writes status and bytes together, and keeps the first bytes of a transaction sent again', () => {
