@@ -28,7 +28,7 @@ import {
   type SignedTx,
   type Token,
 } from '../engine';
-import { isCodedError } from '../errors';
+import { isCodedError, type ErrorCode } from '../errors';
 import {
   applyKeyEvent,
   coherenceEntryHash,
@@ -425,7 +425,8 @@ function bundleHashVerdict(
       txHash: t.txHash,
       index,
       status: t.receipt.status,
-      ...(t.receipt.code === undefined ? {} : { code: t.receipt.code }),
+      // As served: a code the runtime does not know makes the recomputed bundle hash differ.
+      ...(t.receipt.code === undefined ? {} : { code: t.receipt.code as ErrorCode }),
       ...(t.receipt.fee === undefined ? {} : { fee: UD.parse(t.receipt.fee) }),
     }));
     const granted = {} as Record<Token, UD128x18>;

@@ -71,6 +71,56 @@ export async function startNode(options: StartOptions): Promise<RunningNode> {
   const log: Logger =
     options.log ??
     pino({ level: process.env.QFS_LOG_LEVEL ?? 'info', base: { component: 'qfs-node' } });
+  const core = await openCore(options, config, log);
+  const { sequencer, pool } = core;
+  const checkCode = () => checkIntegrity(sequencer, options.codeRoot);
+  checkCode();
+  const verification = await startVerification({
+    sequencer,
+    pool,
+    syncTxsMax: config.verifySyncTxsMax,
+    log,
+  });
+  const api = await serveApi(options, config, log, core);
+  sequencer.start();
+  const watchdog =
+    config.watchdogIntervalMs > 0 ? setInterval(checkCode, config.watchdogIntervalMs) : null;
+  watchdog?.unref();
+  const life = lifecycle(log, async () => {
+    if (watchdog !== null) clearInterval(watchdog);
+    await verification.stop();
+    await sequencer.stop();
+    await api.app.close();
+    await api.metricsApp?.close();
+    await closeCore(core);
+  });
+  if (options.daemon === true) exitOnHalt(sequencer, life);
+  if (options.handleSignals === true) closeOnSignals(log, life.close);
+  log.info(
+    {
+      url: api.url,
+      height: sequencer.state.height.toString(),
+      halted: sequencer.halted?.cir ?? null,
+      backend: pool.backend,
+      threads: pool.threads,
+      verification: verification.mode,
+    },
+    'node started',
+  );
+  const { entropy } = core;
+  return { url: api.url, sequencer, verification, config, entropy, log, ...life.handle };
+}
+
+/** What a node runs on: its store, pools, entropy and the sequencer over them. */
+type NodeCore = {
+  readonly store: NodeStore;
+  readonly pool: VerifyPool;
+  readonly signer: SignPool;
+  readonly entropy: NodeEntropy;
+  readonly sequencer: Sequencer;
+};
+
+async function openCore(options: StartOptions, config: NodeConfig, log: Logger): Promise<NodeCore> {
   const key = loadKey(options.dir, 'sequencer', options.passphrase);
   const store = NodeStore.open(paths(options.dir).db);
   const pool = VerifyPool.create({
@@ -100,18 +150,30 @@ export async function startNode(options: StartOptions): Promise<RunningNode> {
   }
   entropy.service?.resumeFrom(sequencer.state.lastPacket);
   sequencer.on('bundle', (result) => entropy.service?.observe(result));
-  const checkCode = () => checkIntegrity(sequencer, options.codeRoot);
-  checkCode();
-  const verification = await startVerification({
-    sequencer,
-    pool,
-    syncTxsMax: config.verifySyncTxsMax,
-    log,
-  });
+  return { store, pool, signer, entropy, sequencer };
+}
+
+async function closeCore(core: NodeCore): Promise<void> {
+  await core.pool.close();
+  await core.signer.close();
+  await core.entropy.close();
+  core.store.close();
+}
+
+/** The API (and `/metrics` on its own listener when configured), listening. */
+async function serveApi(
+  options: StartOptions,
+  config: NodeConfig,
+  log: Logger,
+  core: NodeCore,
+): Promise<{ app: FastifyInstance; metricsApp: FastifyInstance | null; url: string }> {
+  const { sequencer, entropy } = core;
+  const anchorStatus =
+    options.anchorStatus === undefined ? {} : { anchorStatus: options.anchorStatus };
   const metrics = createApiMetrics(sequencer, {
     processMetrics: true,
     entropyStatus: () => entropy.status(),
-    ...(options.anchorStatus === undefined ? {} : { anchorStatus: options.anchorStatus }),
+    ...anchorStatus,
   });
   const apiOptions: ApiOptions = {
     limits: {
@@ -129,20 +191,26 @@ export async function startNode(options: StartOptions): Promise<RunningNode> {
     {
       sequencer,
       version: VERSION,
-      ...(options.anchorStatus === undefined ? {} : { anchorStatus: options.anchorStatus }),
+      ...anchorStatus,
       explorer: { chain: options.explorerChain ?? (() => null) },
       entropyStatus: () => entropy.status(),
     },
     apiOptions,
   );
-  const host = options.host ?? config.host;
-  const url = await listen(app, host, options.port ?? config.port);
+  const url = await listen(app, options.host ?? config.host, options.port ?? config.port);
   const metricsApp = await listenMetrics(config.metricsListen, metrics, apiOptions, log);
-  sequencer.start();
-  const watchdog =
-    config.watchdogIntervalMs > 0 ? setInterval(checkCode, config.watchdogIntervalMs) : null;
-  watchdog?.unref();
+  return { app, metricsApp, url };
+}
 
+type Lifecycle = {
+  /** Stops attached services, then the node, once; `closed` resolves with the exit code. */
+  readonly close: () => Promise<void>;
+  setExitCode(code: number): void;
+  readonly handle: Pick<RunningNode, 'close' | 'closed' | 'onClose'>;
+};
+
+/** Closing a node: attached services first (newest first), then `stopNode`, exactly once. */
+function lifecycle(log: Logger, stopNode: () => Promise<void>): Lifecycle {
   let exitCode = 0;
   let resolveClosed: (code: number) => void = () => undefined;
   const closed = new Promise<number>((resolve) => (resolveClosed = resolve));
@@ -150,50 +218,38 @@ export async function startNode(options: StartOptions): Promise<RunningNode> {
   const attached: (() => Promise<void>)[] = [];
   const close = (): Promise<void> => {
     closing ??= (async () => {
-      if (watchdog !== null) clearInterval(watchdog);
       for (const stop of attached.reverse()) await stop();
-      await verification.stop();
-      await sequencer.stop();
-      await app.close();
-      await metricsApp?.close();
-      await pool.close();
-      await signer.close();
-      await entropy.close();
-      store.close();
+      await stopNode();
       log.info({ exitCode }, 'node stopped');
       resolveClosed(exitCode);
     })();
     return closing;
   };
-  if (options.daemon === true) {
-    const onHalt = (record: { cir: number }) => {
-      exitCode = record.cir;
-      void close();
-    };
-    sequencer.on('halt', onHalt);
-    if (sequencer.halted !== null) onHalt(sequencer.halted);
-  }
-  if (options.handleSignals === true) {
-    const onSignal = (signal: NodeJS.Signals) => {
-      log.info({ signal }, 'shutting down');
-      void close();
-    };
-    process.once('SIGINT', onSignal);
-    process.once('SIGTERM', onSignal);
-  }
-  log.info(
-    {
-      url,
-      height: sequencer.state.height.toString(),
-      halted: sequencer.halted?.cir ?? null,
-      backend: pool.backend,
-      threads: pool.threads,
-      verification: verification.mode,
-    },
-    'node started',
-  );
   const onClose = (stop: () => Promise<void>) => void attached.push(stop);
-  return { url, sequencer, verification, config, entropy, log, onClose, close, closed };
+  return {
+    close,
+    setExitCode: (code) => (exitCode = code),
+    handle: { close, closed, onClose },
+  };
+}
+
+/** A daemon exits with the CIR code when the sequencer halts (or is halted at start). */
+function exitOnHalt(sequencer: Sequencer, life: Lifecycle): void {
+  const onHalt = (record: { cir: number }) => {
+    life.setExitCode(record.cir);
+    void life.close();
+  };
+  sequencer.on('halt', onHalt);
+  if (sequencer.halted !== null) onHalt(sequencer.halted);
+}
+
+function closeOnSignals(log: Logger, close: () => Promise<void>): void {
+  const onSignal = (signal: NodeJS.Signals) => {
+    log.info({ signal }, 'shutting down');
+    void close();
+  };
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
 }
 
 /**

@@ -556,6 +556,10 @@ function migrate(db: Database.Database): void {
   }
 }
 
+/**
+ * Every statement of the store, prepared once. Long, and kept so: it is a table (one statement per
+ * entry, the SQL next to its name), and splitting it would only scatter the schema's queries.
+ */
 function prepare(db: Database.Database) {
   return {
     getMeta: db.prepare('SELECT value FROM meta WHERE key = ?'),

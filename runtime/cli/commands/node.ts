@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import type { Command } from 'commander';
 import { VerifyPool } from '../../crypto';
 import { systemClock } from '../../node/clock';
-import { initDataDir, loadKey, paths, readConfig } from '../../node/data-dir';
+import { initDataDir, loadKey, paths } from '../../node/data-dir';
 import { signOperatorRecord } from '../../node/records';
 import { NodeStore } from '../../node/store';
 import { publicChainInfo, startNode } from '../../node';
@@ -21,6 +21,23 @@ import { resolvePassphrase } from '../passphrase';
 type State = { exitCode: number };
 
 export function registerNodeCommands(program: Command, io: CliIo, state: State): void {
+  registerInit(program, io, state);
+  registerStart(program, io, state);
+  registerReplay(program, io, state);
+  registerResume(program, io, state);
+}
+
+type InitArgs = {
+  dir: string;
+  genesis?: string;
+  sequencerKey?: string;
+  chainId: string;
+  kdfLogN: string;
+  vdfT?: string;
+  beaconPeriod: string;
+};
+
+function registerInit(program: Command, io: CliIo, state: State): void {
   program
     .command('init')
     .description('create a data directory: keys, devnet genesis (or --genesis), config and store')
@@ -34,46 +51,40 @@ export function registerNodeCommands(program: Command, io: CliIo, state: State):
     .option('--kdf-log-n <n>', 'scrypt cost log2(N) of the new key files (14..20)', '18')
     .option('--vdf-t <n>', 'VDF delay T of the devnet genesis (squarings per beacon round)')
     .option('--beacon-period <s>', 'period of the devnet beacon in seconds (1..60)', '3')
-    .action(
-      async (o: {
-        dir: string;
-        genesis?: string;
-        sequencerKey?: string;
-        chainId: string;
-        kdfLogN: string;
-        vdfT?: string;
-        beaconPeriod: string;
-      }) => {
-        await runCommand(io, state, async () => {
-          const passphrase = await resolvePassphrase(io, process.env, { confirm: true });
-          const logN = Number(o.kdfLogN);
-          if (!Number.isInteger(logN) || logN < 14 || logN > 20)
-            return usage(io, state, '--kdf-log-n must be an integer in [14, 20]');
-          if (o.vdfT !== undefined && !/^[1-9][0-9]{0,7}$/.test(o.vdfT))
-            return usage(io, state, '--vdf-t must be a positive integer');
-          if (!/^[1-9][0-9]?$/.test(o.beaconPeriod) || Number(o.beaconPeriod) > 60)
-            return usage(io, state, '--beacon-period must be an integer in [1, 60]');
-          const result = initDataDir({
-            dir: o.dir,
-            passphrase,
-            chainId: o.chainId,
-            ...(o.genesis === undefined
-              ? {}
-              : { genesis: JSON.parse(fs.readFileSync(o.genesis, 'utf8')) as unknown }),
-            ...(o.sequencerKey === undefined ? {} : { sequencerKeyFile: o.sequencerKey }),
-            scryptN: 2 ** logN,
-            nowMs: systemClock.nowMs(),
-            ...(o.vdfT === undefined ? {} : { vdfT: BigInt(o.vdfT) }),
-            beaconPeriodSeconds: BigInt(o.beaconPeriod),
-          });
-          println(io, `initialised ${o.dir} (chain ${result.chainId})`);
-          println(io, `sequencer: ${result.sequencer}`);
-          for (const a of result.accounts)
-            println(io, `${a.name}: ${a.address} (${paths(o.dir).key(a.name)})`);
-        });
-      },
-    );
+    .action(async (o: InitArgs) => runCommand(io, state, () => runInit(io, state, o)));
+}
 
+async function runInit(io: CliIo, state: State, o: InitArgs): Promise<void> {
+  const passphrase = await resolvePassphrase(io, process.env, { confirm: true });
+  const logN = Number(o.kdfLogN);
+  if (!Number.isInteger(logN) || logN < 14 || logN > 20)
+    return usage(io, state, '--kdf-log-n must be an integer in [14, 20]');
+  if (o.vdfT !== undefined && !/^[1-9][0-9]{0,7}$/.test(o.vdfT))
+    return usage(io, state, '--vdf-t must be a positive integer');
+  if (!/^[1-9][0-9]?$/.test(o.beaconPeriod) || Number(o.beaconPeriod) > 60)
+    return usage(io, state, '--beacon-period must be an integer in [1, 60]');
+  const result = initDataDir({
+    dir: o.dir,
+    passphrase,
+    chainId: o.chainId,
+    ...(o.genesis === undefined
+      ? {}
+      : { genesis: JSON.parse(fs.readFileSync(o.genesis, 'utf8')) as unknown }),
+    ...(o.sequencerKey === undefined ? {} : { sequencerKeyFile: o.sequencerKey }),
+    scryptN: 2 ** logN,
+    nowMs: systemClock.nowMs(),
+    ...(o.vdfT === undefined ? {} : { vdfT: BigInt(o.vdfT) }),
+    beaconPeriodSeconds: BigInt(o.beaconPeriod),
+  });
+  println(io, `initialised ${o.dir} (chain ${result.chainId})`);
+  println(io, `sequencer: ${result.sequencer}`);
+  for (const a of result.accounts)
+    println(io, `${a.name}: ${a.address} (${paths(o.dir).key(a.name)})`);
+}
+
+type StartArgs = { dir: string; port?: string; host?: string; daemon?: boolean; anchor: boolean };
+
+function registerStart(program: Command, io: CliIo, state: State): void {
   program
     .command('start')
     .description('run the sequencer: HTTP API, mempool, bundle loop, seals')
@@ -88,97 +99,98 @@ export function registerNodeCommands(program: Command, io: CliIo, state: State):
       '--no-anchor',
       'do not anchor, even with a chain configured (D/chain.json or QFS_RPC_URL)',
     )
-    .action(
-      async (o: {
-        dir: string;
-        port?: string;
-        host?: string;
-        daemon?: boolean;
-        anchor: boolean;
-      }) => {
-        await runCommand(io, state, async () => {
-          const passphrase = await resolvePassphrase(io, process.env, { confirm: false });
-          // A configured chain is read (and checked) before the node starts: a broken chain.json
-          // or anchoring key stops `qfs start`; an unreachable RPC does not (anchoring retries beside
-          // the node).
-          const chain = o.anchor ? readChainConfig(o.dir) : null;
-          const connection = chain === null ? null : await connectChain(chain, passphrase);
-          let anchoring: Anchoring | null = null;
-          const node = await startNode({
-            dir: o.dir,
-            passphrase,
-            ...(o.port === undefined ? {} : { port: Number(o.port) }),
-            ...(o.host === undefined ? {} : { host: o.host }),
-            daemon: o.daemon === true,
-            handleSignals: true,
-            anchorStatus: () => anchoring?.service.status ?? null,
-            explorerChain: () => publicChainInfo(chain, process.env),
-          });
-          if (chain !== null && connection !== null) {
-            anchoring = startAnchoring(node, chain, connection, node.log);
-            node.onClose((anchoring as Anchoring).stop);
-          }
-          println(io, `qfs node listening on ${node.url} (docs: ${node.url}/docs)`);
-          println(io, `explorer ${node.url}/`);
-          println(
-            io,
-            anchoring === null
-              ? 'anchoring off'
-              : `anchoring to ${chain?.rpcUrl} (EVM chain ${chain?.evmChainId}) as ${anchoring.account}`,
-          );
-          const code = await node.closed;
-          if (code !== 0) {
-            const halt = node.sequencer.halted;
-            io.stderr.write(
-              `halted: CIR-${code}${halt === null ? '' : ` (${halt.reason})`}; exit status ${code % 256}\n`,
-            );
-          }
-          // POSIX exit statuses are 8 bits: CIR-302 exits 46 (302 mod 256), CIR-412 exits 156.
-          state.exitCode = code % 256;
-        });
-      },
-    );
+    .action(async (o: StartArgs) => runCommand(io, state, () => runStart(io, state, o)));
+}
 
+async function runStart(io: CliIo, state: State, o: StartArgs): Promise<void> {
+  const passphrase = await resolvePassphrase(io, process.env, { confirm: false });
+  // A configured chain is read (and checked) before the node starts: a broken chain.json or
+  // anchoring key stops `qfs start`; an unreachable RPC does not (anchoring retries beside the node).
+  const chain = o.anchor ? readChainConfig(o.dir) : null;
+  const connection = chain === null ? null : await connectChain(chain, passphrase);
+  let anchoring: Anchoring | null = null;
+  const node = await startNode({
+    dir: o.dir,
+    passphrase,
+    ...(o.port === undefined ? {} : { port: Number(o.port) }),
+    ...(o.host === undefined ? {} : { host: o.host }),
+    daemon: o.daemon === true,
+    handleSignals: true,
+    anchorStatus: () => anchoring?.service.status ?? null,
+    explorerChain: () => publicChainInfo(chain, process.env),
+  });
+  if (chain !== null && connection !== null) {
+    anchoring = startAnchoring(node, chain, connection, node.log);
+    node.onClose((anchoring as Anchoring).stop);
+  }
+  println(io, `qfs node listening on ${node.url} (docs: ${node.url}/docs)`);
+  println(io, `explorer ${node.url}/`);
+  println(
+    io,
+    anchoring === null
+      ? 'anchoring off'
+      : `anchoring to ${chain?.rpcUrl} (EVM chain ${chain?.evmChainId}) as ${anchoring.account}`,
+  );
+  const code = await node.closed;
+  if (code !== 0) {
+    const halt = node.sequencer.halted;
+    io.stderr.write(
+      `halted: CIR-${code}${halt === null ? '' : ` (${halt.reason})`}; exit status ${code % 256}\n`,
+    );
+  }
+  // POSIX exit statuses are 8 bits: CIR-302 exits 46 (302 mod 256), CIR-412 exits 156.
+  state.exitCode = code % 256;
+}
+
+function registerReplay(program: Command, io: CliIo, state: State): void {
   program
     .command('replay')
     .description('re-execute the ledger from genesis and print the recomputed head')
     .requiredOption('--dir <dir>', 'data directory')
     .option('--to <height>', 'last height to replay')
     .option('--json', 'print JSON')
-    .action(async (o: { dir: string; to?: string; json?: boolean }) => {
-      await runCommand(io, state, async () => {
-        const store = NodeStore.open(paths(o.dir).db);
-        const pool = VerifyPool.create({ log: () => undefined });
-        try {
-          const started = process.hrtime.bigint();
-          const result = await verifyStore(store, {
-            pool,
-            ...(o.to === undefined ? {} : { to: Number(o.to) }),
-          });
-          const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-          const out = {
-            height: result.height,
-            stateRoot: result.stateRoot,
-            headHash: result.headHash,
-            bundles: result.bundles,
-            txs: result.txs,
-            txsPerSecond: seconds > 0 ? Math.round(result.txs / seconds) : 0,
-            mismatch: result.difference,
-          };
-          println(
-            io,
-            o.json === true
-              ? JSON.stringify(out)
-              : `height ${out.height} stateRoot ${out.stateRoot} headHash ${out.headHash}`,
-          );
-          if (result.difference !== null) state.exitCode = 1;
-        } finally {
-          await pool.close();
-          store.close();
-        }
-      });
-    });
+    .action(async (o: { dir: string; to?: string; json?: boolean }) =>
+      runCommand(io, state, () => runReplay(io, state, o)),
+    );
+}
 
+async function runReplay(
+  io: CliIo,
+  state: State,
+  o: { dir: string; to?: string; json?: boolean },
+): Promise<void> {
+  const store = NodeStore.open(paths(o.dir).db);
+  const pool = VerifyPool.create({ log: () => undefined });
+  try {
+    const started = process.hrtime.bigint();
+    const result = await verifyStore(store, {
+      pool,
+      ...(o.to === undefined ? {} : { to: Number(o.to) }),
+    });
+    const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+    const out = {
+      height: result.height,
+      stateRoot: result.stateRoot,
+      headHash: result.headHash,
+      bundles: result.bundles,
+      txs: result.txs,
+      txsPerSecond: seconds > 0 ? Math.round(result.txs / seconds) : 0,
+      mismatch: result.difference,
+    };
+    println(
+      io,
+      o.json === true
+        ? JSON.stringify(out)
+        : `height ${out.height} stateRoot ${out.stateRoot} headHash ${out.headHash}`,
+    );
+    if (result.difference !== null) state.exitCode = 1;
+  } finally {
+    await pool.close();
+    store.close();
+  }
+}
+
+function registerResume(program: Command, io: CliIo, state: State): void {
   program
     .command('resume')
     .description(
@@ -186,34 +198,35 @@ export function registerNodeCommands(program: Command, io: CliIo, state: State):
     )
     .requiredOption('--dir <dir>', 'data directory')
     .requiredOption('--reason <text>', 'why the operator resumes')
-    .action(async (o: { dir: string; reason: string }) => {
-      await runCommand(io, state, async () => {
-        const passphrase = await resolvePassphrase(io, process.env, { confirm: false });
-        const key = loadKey(o.dir, 'sequencer', passphrase);
-        const store = NodeStore.open(paths(o.dir).db);
-        try {
-          const halt = store.lastOperatorRecord();
-          if (halt === undefined || halt.kind !== 'halt') {
-            println(io, 'not halted');
-            return;
-          }
-          const record = signOperatorRecord(
-            {
-              kind: 'resume',
-              cir: halt.cir,
-              reason: o.reason,
-              evidence: { haltReason: halt.reason },
-              height: halt.height,
-              timestamp: systemClock.nowMs(),
-            },
-            key,
-          );
-          store.insertOperatorRecord(record);
-          println(io, `resumed from CIR-${halt.cir} (${halt.reason})`);
-        } finally {
-          store.close();
-        }
-      });
-    });
-  void readConfig;
+    .action(async (o: { dir: string; reason: string }) =>
+      runCommand(io, state, () => runResume(io, o)),
+    );
+}
+
+async function runResume(io: CliIo, o: { dir: string; reason: string }): Promise<void> {
+  const passphrase = await resolvePassphrase(io, process.env, { confirm: false });
+  const key = loadKey(o.dir, 'sequencer', passphrase);
+  const store = NodeStore.open(paths(o.dir).db);
+  try {
+    const halt = store.lastOperatorRecord();
+    if (halt === undefined || halt.kind !== 'halt') {
+      println(io, 'not halted');
+      return;
+    }
+    const record = signOperatorRecord(
+      {
+        kind: 'resume',
+        cir: halt.cir,
+        reason: o.reason,
+        evidence: { haltReason: halt.reason },
+        height: halt.height,
+        timestamp: systemClock.nowMs(),
+      },
+      key,
+    );
+    store.insertOperatorRecord(record);
+    println(io, `resumed from CIR-${halt.cir} (${halt.reason})`);
+  } finally {
+    store.close();
+  }
 }

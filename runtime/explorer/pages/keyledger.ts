@@ -4,7 +4,7 @@
  * latest KeyLedger seal checked against the entries.
  * @module
  */
-import { keyLedgerView } from '../../ledger';
+import { keyLedgerView, type KeyLedgerView } from '../../ledger';
 import { getJson, isNotFound } from '../api';
 import {
   fields,
@@ -69,44 +69,56 @@ export const keyLedgerPage: Page = {
         { class: 'note' },
         'Every check on this site starts from this KeyLedger: its entries are replayed here with the runtime’s rules (links, hashes, ML-DSA-87 signatures, lifecycle), and the keys they define verify packets, seals and transactions. Compare the genesis hash with the one your operator published.',
       ),
-      section(
-        'Entries',
-        table(
-          ['entry', 'event', 'key', 'time (UTC)', 'signatures', 'entry hash', 'check'],
-          keys.entries.map((e, i) => {
-            const data = (e.json.data ?? {}) as Record<string, unknown>;
-            const keyId =
-              typeof data.keyId === 'string'
-                ? link(`account/${data.keyId}`, `${data.keyId.slice(0, 12)}…`)
-                : e.json.type === 'genesis'
-                  ? `${(data.keys as unknown[] | undefined)?.length ?? 0} keys`
-                  : '';
-            return [
-              String(i),
-              String(e.json.type),
-              keyId,
-              utc(String(e.json.timestamp)),
-              String((e.json.signatures as unknown[] | undefined)?.length ?? 0),
-              short(String(e.json.entryHash)),
-              mark(e.verdict, `key-entry-${i}`),
-            ];
-          }),
-        ),
-      ),
-      section(
-        'Keys',
-        table(
-          ['address', 'status', 'capabilities', 'registered at'],
-          view
-            .listKeys()
-            .map((k) => [
-              link(`account/${k.keyId}`, k.keyId),
-              k.status,
-              k.capabilities.join(', ') || '—',
-              `entry ${k.registeredAt}`,
-            ]),
-        ),
-      ),
+      entriesSection(keys),
+      keysSection(view),
     );
   },
 };
+
+type CheckedKeys = Awaited<ReturnType<typeof checkedKeys>>;
+
+/** Every KeyLedger entry with its check. */
+function entriesSection(keys: CheckedKeys): HTMLElement {
+  return section(
+    'Entries',
+    table(
+      ['entry', 'event', 'key', 'time (UTC)', 'signatures', 'entry hash', 'check'],
+      keys.entries.map((e, i) => {
+        const data = (e.json.data ?? {}) as Record<string, unknown>;
+        const keyId =
+          typeof data.keyId === 'string'
+            ? link(`account/${data.keyId}`, `${data.keyId.slice(0, 12)}…`)
+            : e.json.type === 'genesis'
+              ? `${(data.keys as unknown[] | undefined)?.length ?? 0} keys`
+              : '';
+        return [
+          String(i),
+          String(e.json.type),
+          keyId,
+          utc(String(e.json.timestamp)),
+          String((e.json.signatures as unknown[] | undefined)?.length ?? 0),
+          short(String(e.json.entryHash)),
+          mark(e.verdict, `key-entry-${i}`),
+        ];
+      }),
+    ),
+  );
+}
+
+/** The keys the replayed entries define, with their status and capabilities. */
+function keysSection(view: KeyLedgerView): HTMLElement {
+  return section(
+    'Keys',
+    table(
+      ['address', 'status', 'capabilities', 'registered at'],
+      view
+        .listKeys()
+        .map((k) => [
+          link(`account/${k.keyId}`, k.keyId),
+          k.status,
+          k.capabilities.join(', ') || '—',
+          `entry ${k.registeredAt}`,
+        ]),
+    ),
+  );
+}

@@ -16,6 +16,7 @@ import {
   loadRecent,
   refreshStatus,
 } from '../state';
+import type { StatusView } from '../api';
 import type { Page } from './page';
 
 export const statusPage: Page = {
@@ -27,70 +28,9 @@ export const statusPage: Page = {
     if (status.height !== null) await loadRecent(status.height, keys, () => undefined);
     if (!isCurrent()) return;
     const latest = status.height === null ? undefined : loadedBundle(status.height);
-    const anchor = status.anchoring;
     root.replaceChildren(
       h('h1', {}, 'Status'),
-      fields([
-        ['chain', status.chainId],
-        ['node version', status.version],
-        [
-          'height',
-          h(
-            'strong',
-            { 'data-field': 'height' },
-            status.height === null ? 'no bundle yet' : String(status.height),
-          ),
-        ],
-        ['head hash', status.headHash === null ? '—' : short(status.headHash, 16)],
-        ['state root', short(status.stateRoot, 16)],
-        [
-          'latest seal',
-          latest === undefined
-            ? '—'
-            : h(
-                'span',
-                {},
-                short(latest.view.sealHash, 16),
-                ' ',
-                mark(latest.header.seal, `seal-${latest.view.height}`),
-              ),
-        ],
-        [
-          'mempool',
-          h('span', { 'data-field': 'mempool' }, `${status.mempoolDepth} transactions waiting`),
-        ],
-        [
-          'halt state',
-          status.halted === null
-            ? h('span', { class: 'ok-text', 'data-field': 'halt' }, 'running')
-            : h(
-                'span',
-                { class: 'bad-text', 'data-field': 'halt' },
-                `HALTED: CIR-${status.halted.cir} at height ${status.halted.height}: ${status.halted.reason}`,
-              ),
-        ],
-        [
-          'anchoring',
-          anchor === null
-            ? h('span', { 'data-field': 'anchoring' }, 'this node does not anchor')
-            : h(
-                'span',
-                { 'data-field': 'anchoring' },
-                `anchored to height ${anchor.anchoredHeight ?? 'none yet'}; lag ${anchor.lag ?? '?'} bundles`,
-                typeof anchor.lastError === 'string'
-                  ? h('span', { class: 'bad-text' }, ` (last error: ${anchor.lastError})`)
-                  : null,
-              ),
-        ],
-        [
-          'confirmations / replicas',
-          h(
-            'span',
-            { class: 'empty', 'data-slot': 'replicas' },
-            '— not available: HolonetSync (replicas and their attestations) is not built yet, so no replica confirms bundles to this node',
-          ),
-        ],
-      ]),
+      fields(statusFields(status, latest)),
       h(
         'p',
         {},
@@ -140,5 +80,73 @@ function charts(): HTMLElement {
         { time: true, xLabel: 'time', counts: true },
       ),
     ),
+  );
+}
+
+type Latest = ReturnType<typeof loadedBundle>;
+
+/** The rows of the status page: chain, heights, head, the latest seal verified, mempool, halt. */
+function statusFields(status: StatusView, latest: Latest): [string, Node | string][] {
+  return [
+    ['chain', status.chainId],
+    ['node version', status.version],
+    [
+      'height',
+      h(
+        'strong',
+        { 'data-field': 'height' },
+        status.height === null ? 'no bundle yet' : String(status.height),
+      ),
+    ],
+    ['head hash', status.headHash === null ? '—' : short(status.headHash, 16)],
+    ['state root', short(status.stateRoot, 16)],
+    [
+      'latest seal',
+      latest === undefined
+        ? '—'
+        : h(
+            'span',
+            {},
+            short(latest.view.sealHash, 16),
+            ' ',
+            mark(latest.header.seal, `seal-${latest.view.height}`),
+          ),
+    ],
+    [
+      'mempool',
+      h('span', { 'data-field': 'mempool' }, `${status.mempoolDepth} transactions waiting`),
+    ],
+    [
+      'halt state',
+      status.halted === null
+        ? h('span', { class: 'ok-text', 'data-field': 'halt' }, 'running')
+        : h(
+            'span',
+            { class: 'bad-text', 'data-field': 'halt' },
+            `HALTED: CIR-${status.halted.cir} at height ${status.halted.height}: ${status.halted.reason}`,
+          ),
+    ],
+    ['anchoring', anchoringField(status.anchoring)],
+    ['confirmations / replicas', replicasSlot()],
+  ];
+}
+
+function anchoringField(anchor: StatusView['anchoring']): HTMLElement {
+  if (anchor === null) return h('span', { 'data-field': 'anchoring' }, 'this node does not anchor');
+  return h(
+    'span',
+    { 'data-field': 'anchoring' },
+    `anchored to height ${anchor.anchoredHeight ?? 'none yet'}; lag ${anchor.lag ?? '?'} bundles`,
+    typeof anchor.lastError === 'string'
+      ? h('span', { class: 'bad-text' }, ` (last error: ${anchor.lastError})`)
+      : null,
+  );
+}
+
+function replicasSlot(): HTMLElement {
+  return h(
+    'span',
+    { class: 'empty', 'data-slot': 'replicas' },
+    '— not available: HolonetSync (replicas and their attestations) is not built yet, so no replica confirms bundles to this node',
   );
 }

@@ -46,38 +46,7 @@ export function createApiMetrics(
   const registry = new Registry();
   const registers = [registry];
   if (options.anchorStatus !== undefined) anchorGauges(registers, options.anchorStatus);
-  new Gauge({
-    name: 'qfs_head_height',
-    help: 'Height of the latest committed bundle (-1 before the first)',
-    registers,
-    collect() {
-      this.set(Number(seq.state.height) - 1);
-    },
-  });
-  new Gauge({
-    name: 'qfs_mempool_depth',
-    help: 'Acknowledged transactions waiting for a bundle',
-    registers,
-    collect() {
-      this.set(seq.mempoolSize);
-    },
-  });
-  new Gauge({
-    name: 'qfs_halted',
-    help: '1 while the sequencer is halted (CIR-302/412), else 0',
-    registers,
-    collect() {
-      this.set(seq.halted === null ? 0 : 1);
-    },
-  });
-  new Gauge({
-    name: 'qfs_halt_cir',
-    help: 'CIR code of the current halt (302 or 412), 0 when running',
-    registers,
-    collect() {
-      this.set(seq.halted?.cir ?? 0);
-    },
-  });
+  sequencerGauges(registers, seq);
   const admitted = new Counter({
     name: 'qfs_tx_admitted_total',
     help: 'Transactions acknowledged (durably stored) by this API',
@@ -89,24 +58,6 @@ export function createApiMetrics(
     labelNames: ['code'],
     registers,
   });
-  const committed = new Counter({
-    name: 'qfs_tx_committed_total',
-    help: 'Transactions committed in bundles, by receipt status (ok or failed)',
-    labelNames: ['status'],
-    registers,
-  });
-  const failed = new Counter({
-    name: 'qfs_tx_failed_total',
-    help: 'Committed transactions with a failed receipt, by receipt code',
-    labelNames: ['code'],
-    registers,
-  });
-  const bundleSize = new Histogram({
-    name: 'qfs_bundle_txs',
-    help: 'Transactions per committed bundle',
-    buckets: [...BUNDLE_SIZE_BUCKETS],
-    registers,
-  });
   const duration = new Histogram({
     name: 'qfs_http_request_duration_seconds',
     help: 'HTTP request duration by method, route and status code',
@@ -114,16 +65,9 @@ export function createApiMetrics(
     buckets: [...HTTP_DURATION_BUCKETS],
     registers,
   });
+  const onBundle = bundleCounters(registers);
   if (options.processMetrics) collectDefaultMetrics({ register: registry, prefix: 'qfs_' });
   entropyMetrics(registers, options.entropyStatus);
-
-  const onBundle = (result: BundleResult): void => {
-    bundleSize.observe(result.receipts.length);
-    for (const receipt of result.receipts) {
-      committed.inc({ status: receipt.status });
-      if (receipt.status === 'failed') failed.inc({ code: receipt.code ?? 'UNKNOWN' });
-    }
-  };
   seq.on('bundle', onBundle);
 
   return {
@@ -223,4 +167,64 @@ function anchorGauges(registers: Registry[], status: () => AnchorStatus | null):
     'When anchoring last put an epoch on-chain (unset before the first)',
     (s) => (s.lastAnchorAtMs === null ? null : s.lastAnchorAtMs / 1000),
   );
+}
+
+/** Gauges read from the sequencer when scraped: height, mempool depth, halt. */
+function sequencerGauges(registers: Registry[], seq: Sequencer): void {
+  const gauge = (name: string, help: string, read: () => number) =>
+    new Gauge({
+      name,
+      help,
+      registers,
+      collect() {
+        this.set(read());
+      },
+    });
+  gauge(
+    'qfs_head_height',
+    'Height of the latest committed bundle (-1 before the first)',
+    () => Number(seq.state.height) - 1,
+  );
+  gauge(
+    'qfs_mempool_depth',
+    'Acknowledged transactions waiting for a bundle',
+    () => seq.mempoolSize,
+  );
+  gauge('qfs_halted', '1 while the sequencer is halted (CIR-302/412), else 0', () =>
+    seq.halted === null ? 0 : 1,
+  );
+  gauge(
+    'qfs_halt_cir',
+    'CIR code of the current halt (302 or 412), 0 when running',
+    () => seq.halted?.cir ?? 0,
+  );
+}
+
+/** Counters that follow committed bundles; returns the listener for the sequencer's 'bundle'. */
+function bundleCounters(registers: Registry[]): (result: BundleResult) => void {
+  const committed = new Counter({
+    name: 'qfs_tx_committed_total',
+    help: 'Transactions committed in bundles, by receipt status (ok or failed)',
+    labelNames: ['status'],
+    registers,
+  });
+  const failed = new Counter({
+    name: 'qfs_tx_failed_total',
+    help: 'Committed transactions with a failed receipt, by receipt code',
+    labelNames: ['code'],
+    registers,
+  });
+  const bundleSize = new Histogram({
+    name: 'qfs_bundle_txs',
+    help: 'Transactions per committed bundle',
+    buckets: [...BUNDLE_SIZE_BUCKETS],
+    registers,
+  });
+  return (result) => {
+    bundleSize.observe(result.receipts.length);
+    for (const receipt of result.receipts) {
+      committed.inc({ status: receipt.status });
+      if (receipt.status === 'failed') failed.inc({ code: receipt.code ?? 'UNKNOWN' });
+    }
+  };
 }

@@ -176,7 +176,11 @@ function verifyTables(ctx: Context, v: Verified, head: number, live: boolean): v
   verifyHalts(ctx.store, v.state);
 }
 
-/** Verifies bundle `height` on top of what is verified; returns what is verified after it. */
+/**
+ * Verifies bundle `height` on top of what is verified; returns what is verified after it. It reads
+ * as the five steps in their order (seal, packet, transactions, re-execution, stored copies), each
+ * a call with its comment; the order is the point, so it stays one function.
+ */
 async function verifyBundle(ctx: Context, v: Verified, height: number): Promise<Verified> {
   const coherence = readCoherence(ctx.store, height) as CoherenceCells;
   const bundle = readBundle(ctx.store, height) as BundleCells;

@@ -21,8 +21,12 @@ import { txView } from '../views';
 import type { RouteContext } from './context';
 
 export function registerTxRoutes(app: FastifyInstance, ctx: RouteContext): void {
-  // What the error mapping needs for a batch item: items are JSON inside a body already accepted.
-  const itemFacts = { bodyLimitBytes: ctx.limits.bodyLimitBytes, contentType: 'application/json' };
+  registerSubmit(app, ctx);
+  registerSubmitBatch(app, ctx);
+  registerTxStatus(app, ctx);
+}
+
+function registerSubmit(app: FastifyInstance, ctx: RouteContext): void {
   app.post(
     '/v1/tx',
     {
@@ -43,7 +47,11 @@ export function registerTxRoutes(app: FastifyInstance, ctx: RouteContext): void 
       return { txHash: result.txHash, status: result.status };
     },
   );
+}
 
+function registerSubmitBatch(app: FastifyInstance, ctx: RouteContext): void {
+  // What the error mapping needs for a batch item: items are JSON inside a body already accepted.
+  const itemFacts = { bodyLimitBytes: ctx.limits.bodyLimitBytes, contentType: 'application/json' };
   app.post<{ Body: { txs: unknown[] } }>(
     '/v1/txs',
     {
@@ -78,7 +86,9 @@ export function registerTxRoutes(app: FastifyInstance, ctx: RouteContext): void 
       };
     },
   );
+}
 
+function registerTxStatus(app: FastifyInstance, ctx: RouteContext): void {
   app.get<{ Params: { hash: string } }>(
     '/v1/tx/:hash',
     {
