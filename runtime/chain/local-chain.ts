@@ -54,9 +54,27 @@ export async function freePort(preferred = 0): Promise<number> {
   return (await tryListen(preferred)) ?? ((await tryListen(0)) as number);
 }
 
-/** Starts `hardhat node` on loopback (the preferred port if free) and waits until it listens. */
+/** Attempts at starting the chain: another process may take the port between check and bind. */
+const START_ATTEMPTS = 3;
+
+/**
+ * Starts `hardhat node` on loopback (the preferred port if free, else any free one) and waits until
+ * it listens. A port taken between the check and Hardhat's bind (another process on a shared
+ * machine) is retried on another free port, at most {@link START_ATTEMPTS} times.
+ */
 export async function startLocalChain(preferredPort = 8545): Promise<LocalChain> {
-  const port = await freePort(preferredPort);
+  for (let attempt = 1; ; attempt++) {
+    const port = await freePort(attempt === 1 ? preferredPort : 0);
+    try {
+      return await startHardhatNode(port);
+    } catch (err) {
+      const taken = err instanceof Error && err.message.includes('EADDRINUSE');
+      if (!taken || attempt >= START_ATTEMPTS) throw err;
+    }
+  }
+}
+
+async function startHardhatNode(port: number): Promise<LocalChain> {
   const child = spawn(
     process.execPath,
     [HARDHAT_BIN, 'node', '--hostname', '127.0.0.1', '--port', String(port)],
