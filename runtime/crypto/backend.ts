@@ -66,6 +66,7 @@ type QfsVerifier = {
     message: Uint8Array,
     signature: Uint8Array,
   ): boolean;
+  cacheStats(cache: unknown): { hits: number; misses: number };
   build?: unknown;
 };
 
@@ -125,6 +126,10 @@ function qfsVerifierBackend(addon: QfsVerifier, keyCache: number): VerifyBackend
     implementation: `QFS verifier (PQClean ml-dsa-87 clean, native addon${build}, cache of ${keyCache} expanded keys)`,
     verify: (publicKey: Uint8Array, signedBytes: Uint8Array, signature: Uint8Array) =>
       addon.verify(cache, publicKey, signedBytes, signature) === true,
+    cacheStats: () => {
+      const { hits, misses } = addon.cacheStats(cache);
+      return { hits, misses };
+    },
   });
 }
 

@@ -19,7 +19,12 @@ export type VerifyBackend = {
   /** Human-readable implementation, for logs and benchmarks. */
   readonly implementation: string;
   verify(publicKey: Uint8Array, signedBytes: Uint8Array, signature: Uint8Array): boolean;
+  /** Expanded-key cache counters since the backend was made (backends with a cache). */
+  cacheStats?(): KeyCacheStats;
 };
+
+/** How often a verification found its key expanded already (hits) or expanded it (misses). */
+export type KeyCacheStats = { readonly hits: number; readonly misses: number };
 
 /** A signing backend. Inputs are already shape-checked (ml-dsa.ts); `signedBytes` is D. */
 export type SignBackend = {

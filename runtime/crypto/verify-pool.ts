@@ -11,7 +11,8 @@ import { Piscina } from 'piscina';
 import { selectVerifyBackend, type BackendPreference, type VerifyBackendName } from './backend';
 import { CryptoInvalidInputError, CryptoPoolClosedError } from './errors';
 import { checkVerifyInput, verify } from './ml-dsa';
-import type { VerifyItem, VerifyTask } from './verify-worker';
+import type { KeyCacheStats } from './noble';
+import type { VerifyChunkResult, VerifyItem, VerifyTask } from './verify-worker';
 
 export type { VerifyItem } from './verify-worker';
 
@@ -42,13 +43,15 @@ export const VERIFY_NICE_DEFAULT = 10;
 export class VerifyPool {
   readonly threads: number;
   readonly backend: VerifyBackendName;
-  readonly #pool: Piscina<VerifyTask, boolean[]>;
+  readonly #pool: Piscina<VerifyTask, VerifyChunkResult>;
+  /** Each worker's latest key-cache counters, by thread id. */
+  readonly #cache = new Map<number, KeyCacheStats>();
   #closed = false;
 
   private constructor(threads: number, backend: VerifyBackendName, nice: number) {
     this.threads = threads;
     this.backend = backend;
-    this.#pool = new Piscina<VerifyTask, boolean[]>({
+    this.#pool = new Piscina<VerifyTask, VerifyChunkResult>({
       filename: path.join(__dirname, 'verify-worker-entry.js'),
       workerData: { nice },
       minThreads: threads,
@@ -110,7 +113,7 @@ export class VerifyPool {
     );
     if (items.length === 0) return [];
     const chunkSize = Math.min(POOL_TASK_ITEMS_MAX, Math.ceil(items.length / this.threads));
-    const tasks: Promise<boolean[]>[] = [];
+    const tasks: Promise<VerifyChunkResult>[] = [];
     for (let start = 0; start < items.length; start += chunkSize) {
       const task: VerifyTask = {
         backend: this.backend,
@@ -119,11 +122,28 @@ export class VerifyPool {
       tasks.push(this.#pool.run(task));
     }
     try {
-      return (await Promise.all(tasks)).flat();
+      const results = await Promise.all(tasks);
+      for (const r of results) if (r.cache !== null) this.#cache.set(r.thread, r.cache);
+      return results.flatMap((r) => r.verdicts);
     } catch (err) {
       if (this.#closed) throw new CryptoPoolClosedError();
       throw err;
     }
+  }
+
+  /**
+   * The workers' expanded-key cache counters summed (as of each worker's latest batch), or null
+   * for a backend without a cache (noble, pqclean's addon). Benchmarks report the hit rate.
+   */
+  cacheStats(): KeyCacheStats | null {
+    if (this.#cache.size === 0) return null;
+    let hits = 0;
+    let misses = 0;
+    for (const s of this.#cache.values()) {
+      hits += s.hits;
+      misses += s.misses;
+    }
+    return { hits, misses };
   }
 
   /** Waits for running batches, then stops the workers. Idempotent. */

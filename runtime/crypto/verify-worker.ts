@@ -9,6 +9,8 @@ import {
   type VerifyBackend,
   type VerifyBackendName,
 } from './backend';
+import type { KeyCacheStats } from './noble';
+import { threadId } from 'node:worker_threads';
 import type { SignatureContext } from './contexts';
 import { contextMessage } from './ml-dsa';
 
@@ -37,10 +39,18 @@ function backendFor(name: VerifyBackendName): VerifyBackend {
   return backend;
 }
 
+/** A chunk's verdicts, and this worker's key-cache counters so far (null without a cache). */
+export type VerifyChunkResult = {
+  readonly verdicts: boolean[];
+  readonly thread: number;
+  readonly cache: KeyCacheStats | null;
+};
+
 /** Verifies every item of the task, in order. */
-export function verifyChunk(task: VerifyTask): boolean[] {
+export function verifyChunk(task: VerifyTask): VerifyChunkResult {
   const backend = backendFor(task.backend);
-  return task.items.map((item) =>
+  const verdicts = task.items.map((item) =>
     backend.verify(item.publicKey, contextMessage(item.context, item.message), item.signature),
   );
+  return { verdicts, thread: threadId, cache: backend.cacheStats?.() ?? null };
 }

@@ -120,13 +120,30 @@ describe('VerifyPool', function () {
     },
   );
 
-  it('gives the same verdicts with the noble backend', async () => {
+  it('gives the same verdicts with the noble backend, which has no key cache to report', async () => {
     const noblePool = VerifyPool.create({ threads: 1, backend: 'noble' });
     try {
       const { items, expected } = mixedBatch(10);
       expect(await noblePool.verifyBatch(items)).to.deep.equal(expected);
+      expect(noblePool.cacheStats()).to.equal(null);
     } finally {
       await noblePool.close();
+    }
+  });
+
+  it('reports the native key cache: the same two keys again are 30 hits and no miss', async function () {
+    const native = VerifyPool.create({ threads: 1, backend: 'auto' });
+    try {
+      if (native.backend !== 'native') this.skip(); // no native build here: the noble test covers it
+      expect(native.cacheStats()).to.equal(null);
+      await native.verifyBatch(mixedBatch(30).items);
+      // The backend's known-answer check at start-up counts too, so the first batch is a floor.
+      const first = native.cacheStats() as { hits: number; misses: number };
+      expect(first.misses).to.be.at.least(2);
+      await native.verifyBatch(mixedBatch(30).items);
+      expect(native.cacheStats()).to.deep.equal({ hits: first.hits + 30, misses: first.misses });
+    } finally {
+      await native.close();
     }
   });
 
