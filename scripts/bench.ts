@@ -49,7 +49,7 @@ import { Sequencer } from '../runtime/node/sequencer';
 import { NodeStore } from '../runtime/node/store';
 import { benchSequencerKey, loadWorkload, type Workload } from './bench/workload';
 import { steadyRate, type BundleMark } from './bench/steady-rate';
-import { NODE_DEFAULT_V8_POOL_SIZE, recommendedV8PoolSize, v8PoolSizeFlag } from './bench/v8-pool';
+import { NODE_DEFAULT_V8_POOL_SIZE, rerunWithPoolSize, v8PoolSizeFlag } from './bench/v8-pool';
 
 type Args = {
   json: boolean;
@@ -314,36 +314,9 @@ async function waitUntil(done: () => boolean, timeoutMs: number): Promise<void> 
   }
 }
 
-/**
- * Runs this benchmark again in a child node with one V8 helper thread per vCPU, as the README tells
- * operators of a machine with fewer than four to run the node (bench/v8-pool.ts), unless a pool size
- * is already set (`set`: from the command line or NODE_OPTIONS). Returns true when the child does
- * the work.
- */
-function rerunWithPoolSize(set: number | null): boolean {
-  const wanted = recommendedV8PoolSize(os.availableParallelism());
-  if (set !== null || wanted >= NODE_DEFAULT_V8_POOL_SIZE) return false;
-  const child = spawn(
-    process.execPath,
-    [
-      `--v8-pool-size=${wanted}`,
-      '-r',
-      require.resolve('ts-node/register/transpile-only'),
-      __filename,
-      ...process.argv.slice(2),
-    ],
-    { stdio: 'inherit' },
-  );
-  for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => child.kill(signal));
-  child.once('exit', (code, signal) => {
-    process.exitCode = code ?? 128 + (signal === null ? 0 : os.constants.signals[signal]);
-  });
-  return true;
-}
-
 async function main(): Promise<void> {
   const poolSizeSet = v8PoolSizeFlag(process.execArgv, process.env.NODE_OPTIONS);
-  if (rerunWithPoolSize(poolSizeSet)) return;
+  if (rerunWithPoolSize(poolSizeSet, __filename)) return;
   const args = parseArgs(process.argv.slice(2));
   const workload = loadWorkload(args.txs, args.accounts, log);
   const file = path.join(

@@ -46,6 +46,8 @@ export class VerifyPool {
   readonly #pool: Piscina<VerifyTask, VerifyChunkResult>;
   /** Each worker's latest key-cache counters, by thread id. */
   readonly #cache = new Map<number, KeyCacheStats>();
+  /** The workers' operating-system thread ids seen so far. */
+  readonly #osThreads = new Set<number>();
   #closed = false;
 
   private constructor(threads: number, backend: VerifyBackendName, nice: number) {
@@ -123,7 +125,10 @@ export class VerifyPool {
     }
     try {
       const results = await Promise.all(tasks);
-      for (const r of results) if (r.cache !== null) this.#cache.set(r.thread, r.cache);
+      for (const r of results) {
+        if (r.cache !== null) this.#cache.set(r.thread, r.cache);
+        if (r.osThread !== null) this.#osThreads.add(r.osThread);
+      }
       return results.flatMap((r) => r.verdicts);
     } catch (err) {
       if (this.#closed) throw new CryptoPoolClosedError();
@@ -144,6 +149,11 @@ export class VerifyPool {
       misses += s.misses;
     }
     return { hits, misses };
+  }
+
+  /** The operating-system thread ids of the workers that have verified something (Linux). */
+  osThreads(): number[] {
+    return [...this.#osThreads].sort((a, b) => a - b);
   }
 
   /** Waits for running batches, then stops the workers. Idempotent. */

@@ -10,6 +10,7 @@ import {
   type VerifyBackendName,
 } from './backend';
 import type { KeyCacheStats } from './noble';
+import { readlinkSync } from 'node:fs';
 import { threadId } from 'node:worker_threads';
 import type { SignatureContext } from './contexts';
 import { contextMessage } from './ml-dsa';
@@ -39,12 +40,26 @@ function backendFor(name: VerifyBackendName): VerifyBackend {
   return backend;
 }
 
-/** A chunk's verdicts, and this worker's key-cache counters so far (null without a cache). */
+/**
+ * A chunk's verdicts, this worker's key-cache counters so far (null without a cache), and its
+ * operating-system thread id (null off Linux), so that benchmarks can tell the verification
+ * threads' CPU time from the rest of the process's (/proc/<pid>/task/<tid>/stat).
+ */
 export type VerifyChunkResult = {
   readonly verdicts: boolean[];
   readonly thread: number;
+  readonly osThread: number | null;
   readonly cache: KeyCacheStats | null;
 };
+
+/** This thread's OS id: /proc/thread-self links to <pid>/task/<tid> on Linux. */
+const osThread: number | null = (() => {
+  try {
+    return Number(readlinkSync('/proc/thread-self').split('/').pop());
+  } catch {
+    return null;
+  }
+})();
 
 /** Verifies every item of the task, in order. */
 export function verifyChunk(task: VerifyTask): VerifyChunkResult {
@@ -52,5 +67,5 @@ export function verifyChunk(task: VerifyTask): VerifyChunkResult {
   const verdicts = task.items.map((item) =>
     backend.verify(item.publicKey, contextMessage(item.context, item.message), item.signature),
   );
-  return { verdicts, thread: threadId, cache: backend.cacheStats?.() ?? null };
+  return { verdicts, thread: threadId, osThread, cache: backend.cacheStats?.() ?? null };
 }

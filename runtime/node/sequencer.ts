@@ -130,8 +130,22 @@ export type TxStatus =
     };
 
 /**
- * Events: 'bundle' (BundleResult) after a commit, 'rejected' ([{txHash, code}]) when acknowledged
- * transactions expire, 'halt' (OperatorRecord) when production stops.
+ * Where a bundle's production time went on the sequencer's thread: the engine (`executeBundle`:
+ * validation, HSMF, rewards, the state transition and its state root), sealing (the seal is
+ * signed on the signing pool; this is the wait for it), and the one SQLite transaction.
+ */
+export type BundleTiming = {
+  readonly height: number;
+  readonly txs: number;
+  readonly executeMs: number;
+  readonly sealMs: number;
+  readonly commitMs: number;
+};
+
+/**
+ * Events: 'bundle' (BundleResult) after a commit, 'timing' (BundleTiming) right after it,
+ * 'rejected' ([{txHash, code}]) when acknowledged transactions expire, 'halt' (OperatorRecord)
+ * when production stops.
  */
 export class Sequencer extends EventEmitter {
   readonly store: NodeStore;
@@ -458,9 +472,11 @@ export class Sequencer extends EventEmitter {
     const txs = entries.map((e) => e.tx);
     const packet = await signPacket(state, txs, stamp, this.#signer);
     if (!running()) return null; // halted while signing: produce nothing
+    const executing = performance.now();
     const result = this.#execute(state, packet, txs);
     if (result === null) return null;
-    return (await this.#commit(result, entries)) ? result : null;
+    const executeMs = performance.now() - executing;
+    return (await this.#commit(result, entries, executeMs)) ? result : null;
   }
 
   /** Runs the engine; a halt or a coded failure of the bundle halts the sequencer (null). */
@@ -477,8 +493,14 @@ export class Sequencer extends EventEmitter {
   }
 
   /** Seals and durably commits an executed bundle, then moves the state and announces it. */
-  async #commit(result: BundleResult, entries: readonly MempoolEntry[]): Promise<boolean> {
+  async #commit(
+    result: BundleResult,
+    entries: readonly MempoolEntry[],
+    executeMs: number,
+  ): Promise<boolean> {
+    const sealing = performance.now();
     const { entry, seal } = await sealBundle(this.#coherenceHead, result, this.#signer);
+    const sealMs = performance.now() - sealing;
     if (this.#halt !== null) return false; // halted while sealing: nothing is committed
     const keyEntries = [...this.#keyEntries, ...result.keyEntries];
     const keySeal = sealKeyLedger(result, keyEntries, this.key);
@@ -487,7 +509,9 @@ export class Sequencer extends EventEmitter {
         { height: result.height.toString() },
         'the sequencer key lost its capability in this bundle; KeyLedger left unsealed',
       );
+    const committing = performance.now();
     this.store.commitBundle(bundleCommit(result, entries, { entry, seal, keySeal: keySeal.seal }));
+    const commitMs = performance.now() - committing;
     // Durable: only now does the in-memory state move and the bundle get announced.
     this.#state = result.state;
     this.#coherenceHead = entry;
@@ -503,6 +527,14 @@ export class Sequencer extends EventEmitter {
       'bundle committed',
     );
     this.emit('bundle', result);
+    const timing: BundleTiming = {
+      height: Number(result.height),
+      txs: entries.length,
+      executeMs,
+      sealMs,
+      commitMs,
+    };
+    this.emit('timing', timing);
     return true;
   }
 

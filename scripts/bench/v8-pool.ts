@@ -9,6 +9,9 @@
  * @module
  */
 
+import { spawn } from 'node:child_process';
+import os from 'node:os';
+
 /** Node's pool size when no flag sets it. */
 export const NODE_DEFAULT_V8_POOL_SIZE = 4;
 
@@ -46,4 +49,36 @@ function lastPoolSize(flags: readonly string[]): number | null {
     if (value !== undefined && /^\d+$/.test(value)) found = Number(value);
   }
   return found;
+}
+
+/**
+ * Runs `script` again in a child node with one V8 helper thread per vCPU, as the README tells
+ * operators of a machine with fewer than four to run the node, unless a pool size is already set
+ * (`set`: from the command line or NODE_OPTIONS). Returns true when the child does the work.
+ * @param extraFlags - more node flags for the child (e.g. --expose-gc)
+ */
+export function rerunWithPoolSize(
+  set: number | null,
+  script: string,
+  extraFlags: readonly string[] = [],
+): boolean {
+  const wanted = recommendedV8PoolSize(os.availableParallelism());
+  if (set !== null || wanted >= NODE_DEFAULT_V8_POOL_SIZE) return false;
+  const child = spawn(
+    process.execPath,
+    [
+      `--v8-pool-size=${wanted}`,
+      ...extraFlags,
+      '-r',
+      require.resolve('ts-node/register/transpile-only'),
+      script,
+      ...process.argv.slice(2),
+    ],
+    { stdio: 'inherit' },
+  );
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => child.kill(signal));
+  child.once('exit', (code, signal) => {
+    process.exitCode = code ?? 128 + (signal === null ? 0 : os.constants.signals[signal]);
+  });
+  return true;
 }

@@ -8,7 +8,7 @@ import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom
 import type { BundleResult } from '../../engine';
 import type { EntropyStatus } from '../../entropy/service';
 import type { AnchorStatus } from '../anchoring';
-import type { Sequencer } from '../sequencer';
+import type { BundleTiming, Sequencer } from '../sequencer';
 
 export type ApiMetrics = {
   readonly registry: Registry;
@@ -66,9 +66,11 @@ export function createApiMetrics(
     registers,
   });
   const onBundle = bundleCounters(registers);
+  const onTiming = phaseHistogram(registers);
   if (options.processMetrics) collectDefaultMetrics({ register: registry, prefix: 'qfs_' });
   entropyMetrics(registers, options.entropyStatus);
   seq.on('bundle', onBundle);
+  seq.on('timing', onTiming);
 
   return {
     registry,
@@ -78,6 +80,7 @@ export function createApiMetrics(
       duration.observe({ method, route, status_code: String(statusCode) }, seconds),
     dispose: () => {
       seq.off('bundle', onBundle);
+      seq.off('timing', onTiming);
     },
   };
 }
@@ -226,5 +229,24 @@ function bundleCounters(registers: Registry[]): (result: BundleResult) => void {
       committed.inc({ status: receipt.status });
       if (receipt.status === 'failed') failed.inc({ code: receipt.code ?? 'UNKNOWN' });
     }
+  };
+}
+
+/** Upper bounds of the bundle-phase histogram (seconds). */
+export const BUNDLE_PHASE_BUCKETS = Object.freeze([0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1]);
+
+/** Where each bundle's production time went (execute, seal, commit); returns the listener. */
+function phaseHistogram(registers: Registry[]): (t: BundleTiming) => void {
+  const phases = new Histogram({
+    name: 'qfs_bundle_phase_seconds',
+    help: 'Time per bundle in each production phase: execute (engine), seal, commit (SQLite)',
+    labelNames: ['phase'],
+    buckets: [...BUNDLE_PHASE_BUCKETS],
+    registers,
+  });
+  return (t) => {
+    phases.observe({ phase: 'execute' }, t.executeMs / 1000);
+    phases.observe({ phase: 'seal' }, t.sealMs / 1000);
+    phases.observe({ phase: 'commit' }, t.commitMs / 1000);
   };
 }

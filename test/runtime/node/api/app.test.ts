@@ -222,6 +222,10 @@ describe('buildApp', () => {
         expect(sample(text, 'qfs_tx_failed_total{code="TX_INSUFFICIENT_BALANCE"}')).to.equal(1);
         expect(sample(text, 'qfs_bundle_txs_count')).to.equal(1);
         expect(sample(text, 'qfs_bundle_txs_sum')).to.equal(2);
+        for (const phase of ['execute', 'seal', 'commit'])
+          expect(sample(text, `qfs_bundle_phase_seconds_count{phase="${phase}"}`), phase).to.equal(
+            1,
+          );
         expect(
           sample(
             text,
