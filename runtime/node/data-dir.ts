@@ -47,6 +47,10 @@ export type NodeConfig = NodeLimits & {
    * that is set), 'off' nowhere, or 'HOST:PORT' on a listener of its own and not on the API.
    */
   readonly metricsListen: string;
+  /** HolonetSync CIR-511: packet time this far from the replicas' median clock is dissonance (ms). */
+  readonly syncDriftMaxMs: number;
+  /** HolonetSync: most replicas (and other followers) streaming from this node at once. */
+  readonly syncStreamsMax: number;
 };
 
 /** The default API port of a sequencer node. */
@@ -65,6 +69,8 @@ export const DEFAULT_CONFIG: NodeConfig = Object.freeze({
   requestTimeoutMs: 30_000,
   keepAliveTimeoutMs: 30_000,
   metricsListen: '',
+  syncDriftMaxMs: 10_000,
+  syncStreamsMax: 64,
 });
 
 export const DEMO_ACCOUNTS = Object.freeze(['alice', 'bob', 'carol']);
@@ -76,6 +82,8 @@ export function paths(dir: string) {
     keys: path.join(dir, 'keys'),
     key: (name: string) => path.join(dir, 'keys', `${name}.key`),
     db: path.join(dir, 'qfs.db'),
+    /** HolonetSync's records: attestations, certificates, evidence (runtime/sync/sync-store.ts). */
+    sync: path.join(dir, 'sync.db'),
   };
 }
 
@@ -103,6 +111,8 @@ export type InitOptions = {
   readonly sequencerKeyFile?: string;
   readonly scryptN?: number;
   readonly nowMs: bigint;
+  /** HolonetSync: replica keys to make (keys/replica-1.key …), active with `replica` at genesis. */
+  readonly replicas?: number;
 };
 
 export type InitResult = {
@@ -136,6 +146,12 @@ export function initDataDir(options: InitOptions): InitResult {
     const admin = make('admin');
     const demo = DEMO_ACCOUNTS.map((name) => ({ name, key: make(name) }));
     for (const d of demo) accounts.push({ name: d.name, address: d.key.address });
+    const replicas = Array.from({ length: options.replicas ?? 0 }, (_, i) => {
+      const name = `replica-${i + 1}`;
+      const key = make(name);
+      accounts.push({ name, address: key.address });
+      return key;
+    });
     genesis = devnetGenesis({
       chainId: options.chainId ?? 'qfs-devnet',
       genesisTime: options.nowMs,
@@ -143,6 +159,7 @@ export function initDataDir(options: InitOptions): InitResult {
       oracle,
       admin,
       users: demo.map((d) => d.key),
+      replicas,
       accounts: demo.map((d) => ({
         address: d.key.address,
         balances: { CHR: '10000', FLX: '10000', PSI: '1000', ATR: '1000', RES: '1000' },

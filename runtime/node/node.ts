@@ -18,6 +18,10 @@ import { loadKey, paths, readConfig, type NodeConfig } from './data-dir';
 import { measureManifest, readManifest } from './integrity';
 import { Sequencer, type Logger } from './sequencer';
 import { NodeStore } from './store';
+import { registerHubMetrics } from '../sync/metrics';
+import { SyncHub } from '../sync/hub';
+import { syncRoutes } from '../sync/routes';
+import { SyncStore } from '../sync/sync-store';
 
 export type StartOptions = {
   readonly dir: string;
@@ -39,6 +43,8 @@ export type StartOptions = {
 export type RunningNode = {
   readonly url: string;
   readonly sequencer: Sequencer;
+  /** HolonetSync: propagation to replicas, attestations, certificates. */
+  readonly hub: SyncHub;
   readonly config: NodeConfig;
   /** Stops everything cleanly; resolves `closed` with 0 unless a halt code is pending. */
   close(): Promise<void>;
@@ -73,9 +79,20 @@ export async function startNode(options: StartOptions): Promise<RunningNode> {
     limits: config,
     log,
   });
+  const sync = SyncStore.open(paths(options.dir).sync);
+  const hub = new SyncHub({
+    sequencer,
+    sync,
+    clock: options.clock ?? systemClock,
+    log,
+    driftMaxMs: BigInt(config.syncDriftMaxMs),
+    stream: { streamsMax: config.syncStreamsMax },
+  });
+  hub.start();
   const checkCode = () => checkIntegrity(sequencer, options.codeRoot);
   checkCode();
   const metrics = createApiMetrics(sequencer, { processMetrics: true });
+  const stopSyncMetrics = registerHubMetrics(metrics.registry, hub, () => sync.confirmedHeight());
   const apiOptions: ApiOptions = {
     limits: {
       rateLimitMax: config.rateLimitPerMinute,
@@ -94,6 +111,16 @@ export async function startNode(options: StartOptions): Promise<RunningNode> {
       version: VERSION,
       ...(options.anchorStatus === undefined ? {} : { anchorStatus: options.anchorStatus }),
       explorer: { chain: explorerChain(options.dir, log) },
+      confirmation: (height) => hub.confirmation(height),
+      syncStatus: () => hub.status(),
+      routes: [
+        syncRoutes({
+          store,
+          sync,
+          stream: hub.stream,
+          receiveReport: (body) => hub.receiveReport(body),
+        }),
+      ],
     },
     apiOptions,
   );
@@ -113,11 +140,14 @@ export async function startNode(options: StartOptions): Promise<RunningNode> {
     closing ??= (async () => {
       if (watchdog !== null) clearInterval(watchdog);
       await sequencer.stop();
+      hub.stop();
       await app.close();
       await metricsApp?.close();
       await pool.close();
       await signer.close();
+      stopSyncMetrics();
       store.close();
+      sync.close();
       log.info({ exitCode }, 'node stopped');
       resolveClosed(exitCode);
     })();
@@ -149,7 +179,7 @@ export async function startNode(options: StartOptions): Promise<RunningNode> {
     },
     'node started',
   );
-  return { url, sequencer, config, close, closed };
+  return { url, sequencer, hub, config, close, closed };
 }
 
 /** The chain facts the explorer page is given (read once at start; null without a chain). */

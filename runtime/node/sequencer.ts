@@ -43,7 +43,6 @@ import {
   createPacket,
   computePayloadHash,
   keyLedgerView,
-  keySealHash,
   packetHash,
   packetBody,
   packetSigningBytes,
@@ -52,19 +51,15 @@ import {
 } from '../ledger';
 import { nextNonceOf, planAdmission, Reservations } from './admission';
 import { Batcher } from './batcher';
+import { bundleCommitOf } from './bundle-commit';
 import type { Clock, EntropySource } from './clock';
 import { NodeHaltedError, TxRefusedError } from './errors';
 import { Mempool, type MempoolEntry } from './mempool';
-import {
-  accountJson,
-  bundleSummaryJson,
-  parseOperatorRecord,
-  signOperatorRecord,
-  snapshotJson,
-  type OperatorRecord,
-} from './records';
+import { parseOperatorRecord, signOperatorRecord, type OperatorRecord } from './records';
 import { loadState, storedGenesis } from './state-loader';
 import { toText, type AckRow, type NodeStore } from './store';
+
+export { receiptJson } from './bundle-commit';
 
 export type NodeLimits = {
   /** Transactions per bundle. */
@@ -535,42 +530,16 @@ export class Sequencer extends EventEmitter {
     const keyEntries = [...this.#keyEntries, ...result.keyEntries];
     const keySeal = this.#sealKeyLedger(result, keyEntries, packet.ttsTimestamp);
     const height = Number(result.height);
-    this.store.commitBundle({
-      bundle: {
-        height,
-        packet: toText(packet),
-        packetHash: result.packetHash,
-        bundleHash: result.bundleHash,
-        opLogHash: result.opLogHash,
-        stateRoot: result.stateRoot,
-        txCount: entries.length,
-        summary: toText(bundleSummaryJson(result)),
-        snapshot: toText(snapshotJson(result.state)),
-      },
-      txs: entries.map((e, i) => ({
-        txHash: e.tx.hash,
-        height,
-        idx: i,
-        receipt: toText(receiptJson(result.receipts[i] as Receipt)),
-      })),
-      accounts: result.changedAccounts.map((c) => ({
-        address: c.address,
-        account: toText(accountJson(c.account)),
-      })),
-      keyEntries: result.keyEntries.map((k) => ({
-        sequence: Number(k.sequence),
-        entry: toText(k),
-        entryHash: k.entryHash,
-      })),
-      keySeal: keySeal === null ? null : { seal: toText(keySeal), sealHash: keySealHash(keySeal) },
-      coherence: {
-        height,
-        entry: toText(entry),
-        entryHash: entry.entryHash,
-        seal: toText(seal),
-        sealHash: coherenceSealHash(seal),
-      },
-    });
+    this.store.commitBundle(
+      bundleCommitOf(
+        result,
+        packet,
+        entries.map((e) => e.tx.hash),
+        entry,
+        seal,
+        keySeal,
+      ),
+    );
     // Durable: only now does the in-memory state move and the bundle get announced.
     this.#state = result.state;
     this.#coherenceHead = entry;
@@ -733,17 +702,6 @@ function ackRow(e: MempoolEntry, signature: Uint8Array): AckRow {
 /** The wire form without its signature (stored as JSON; the signature goes in a BLOB). */
 function unsignedWire(tx: SignedTx): Record<string, unknown> {
   return { chainId: tx.chainId, from: tx.from, nonce: tx.nonce.toString(), body: tx.wireBody };
-}
-
-export function receiptJson(r: Receipt): Record<string, unknown> {
-  return {
-    txHash: r.txHash,
-    index: r.index,
-    status: r.status,
-    ...(r.code === undefined ? {} : { code: r.code }),
-    ...(r.reason === undefined ? {} : { reason: r.reason }),
-    ...(r.fee === undefined ? {} : { fee: r.fee.toString() }),
-  };
 }
 
 function parseReceipt(text: string, txHash: string, index: number): Receipt {

@@ -196,6 +196,17 @@ export class NodeStore {
     })();
   }
 
+  /**
+   * Commits a bundle that arrived with its transactions (a HolonetSync replica has no mempool): the
+   * transactions' bytes and the bundle in one SQLite transaction, or nothing.
+   */
+  commitBundleWithTxs(rows: readonly AckRow[], commit: BundleCommit): void {
+    this.#db.transaction(() => {
+      this.insertMempool(rows);
+      this.commitBundle(commit);
+    })();
+  }
+
   /** Height of the last committed bundle, or −1 before the first. */
   headHeight(): number {
     const row = this.#stmts.head.get() as { height: number | null };

@@ -8,7 +8,8 @@ import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
-import type { Logger, Sequencer } from '../sequencer';
+import type { LedgerNode } from '../ledger-node';
+import type { Logger } from '../sequencer';
 import { ApiBadRequestError, ApiRateLimitedError, ApiRouteNotFoundError } from './errors';
 import { registerExplorerStatic } from './explorer-static';
 import { httpStatusOf, isLoggedFailure, toHttpError } from './http-errors';
@@ -56,13 +57,20 @@ export const DEFAULT_API_LIMITS: ApiLimits = Object.freeze({
 });
 
 export type ApiDeps = {
-  readonly sequencer: Sequencer;
+  /** The sequencer, or a replica (read-only: it refuses transactions). */
+  readonly sequencer: LedgerNode;
   /** Node software version, reported by /v1/status and the OpenAPI document. */
   readonly version: string;
   /** The anchoring service's last anchor, reported by /v1/status (null when absent). */
   readonly anchorStatus?: () => unknown;
   /** What the explorer (served at `/`) is told about the chain; its files' directory (tests). */
   readonly explorer?: ExplorerDeps & { readonly dir?: string };
+  /** HolonetSync: a height's certificate hash once confirmed (`confirmed` in GET /v1/tx). */
+  readonly confirmation?: (height: number) => string | null;
+  /** HolonetSync's view, reported by /v1/status as `sync`. */
+  readonly syncStatus?: () => unknown;
+  /** More route modules, registered with the API's own (HolonetSync's sync routes). */
+  readonly routes?: readonly ((api: FastifyInstance, ctx: RouteContext) => void)[];
 };
 
 export type ApiOptions = {
@@ -104,6 +112,8 @@ export function buildApp(deps: ApiDeps, options: ApiOptions = {}): FastifyInstan
     metrics,
     version: deps.version,
     anchorStatus: deps.anchorStatus,
+    confirmation: deps.confirmation,
+    syncStatus: deps.syncStatus,
   };
   app.register(swagger, {
     openapi: {
@@ -119,6 +129,10 @@ export function buildApp(deps: ApiDeps, options: ApiOptions = {}): FastifyInstan
         { name: 'transactions', description: 'submit and follow transactions' },
         { name: 'ledger', description: 'committed accounts, bundles and seals' },
         { name: 'node', description: 'status and metrics' },
+        {
+          name: 'sync',
+          description: 'HolonetSync: sealed bundles, attestations, certificates, evidence',
+        },
       ],
     },
   });
@@ -138,6 +152,7 @@ export function buildApp(deps: ApiDeps, options: ApiOptions = {}): FastifyInstan
     registerLedgerRoutes(api, ctx);
     registerNodeRoutes(api, ctx);
     registerExplorerRoutes(api, ctx, deps.explorer ?? {});
+    for (const register of deps.routes ?? []) register(api, ctx);
     const access = options.metricsAccess ?? 'open';
     if (access !== 'off')
       registerMetricsRoute(api, metrics, access === 'token' ? options.metricsToken : undefined);

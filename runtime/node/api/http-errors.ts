@@ -59,7 +59,13 @@ export type ApiErrorCode =
   | 'CRYPTO_INVALID_INPUT'
   // An address in a path with a wrong EIP-55 checksum.
   | 'CODEC_BAD_ADDRESS'
-  | 'CRYPTO_POOL_CLOSED';
+  | 'CRYPTO_POOL_CLOSED'
+  // HolonetSync (runtime/sync): malformed messages, refusals, writes sent to a replica.
+  | 'SYNC_MALFORMED'
+  | 'SYNC_REFUSED'
+  | 'SYNC_NOT_READY'
+  | 'SYNC_ATTESTATION_INVALID'
+  | 'NODE_READ_ONLY';
 
 /** HTTP status of every code a route can answer with. */
 export const HTTP_STATUS: Readonly<Record<ApiErrorCode, number>> = Object.freeze({
@@ -93,6 +99,11 @@ export const HTTP_STATUS: Readonly<Record<ApiErrorCode, number>> = Object.freeze
   CRYPTO_POOL_CLOSED: 503,
   NODE_STORE: 500,
   API_INTERNAL: 500,
+  SYNC_MALFORMED: 400,
+  SYNC_ATTESTATION_INVALID: 400,
+  SYNC_REFUSED: 409,
+  SYNC_NOT_READY: 409,
+  NODE_READ_ONLY: 421,
 });
 
 /** An error ready to send: its status and the coded error whose `toJSON()` is the body. */

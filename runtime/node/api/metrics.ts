@@ -6,7 +6,7 @@
  */
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { BundleResult } from '../../engine';
-import type { Sequencer } from '../sequencer';
+import type { LedgerNode } from '../ledger-node';
 
 export type ApiMetrics = {
   readonly registry: Registry;
@@ -33,7 +33,10 @@ export const HTTP_DURATION_BUCKETS = Object.freeze([
  * @param options - `processMetrics`: also collect prom-client's process metrics (CPU, memory,
  *   event-loop lag, GC)
  */
-export function createApiMetrics(seq: Sequencer, options: { processMetrics: boolean }): ApiMetrics {
+export function createApiMetrics(
+  seq: LedgerNode,
+  options: { processMetrics: boolean },
+): ApiMetrics {
   const registry = new Registry();
   const registers = [registry];
   new Gauge({

@@ -181,6 +181,12 @@ export const txViewSchema = {
     receipt: receiptSchema,
     code: { type: 'string', description: 'rejection code (rejected)' },
     reason: { type: 'string', description: 'rejection reason (rejected)' },
+    confirmed: {
+      type: 'boolean',
+      description:
+        'committed, on a node running HolonetSync: true once the bundle has a quorum certificate',
+    },
+    certificateHash: { ...hashSchema, description: 'the quorum certificate (confirmed)' },
   },
 } as const;
 
@@ -352,6 +358,10 @@ export const statusSchema = {
     },
     mempoolDepth: { type: 'integer', minimum: 0 },
     lastAnchor: { description: 'the anchoring service’s last anchor, null when not anchoring' },
+    sync: {
+      description:
+        'HolonetSync: role (sequencer or replica), confirmed height, replicas and their lag; null without it',
+    },
   },
 } as const;
 

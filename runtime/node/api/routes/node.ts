@@ -20,7 +20,13 @@ export function registerNodeRoutes(app: FastifyInstance, ctx: RouteContext): voi
         response: { 200: statusSchema, ...errorResponses },
       },
     },
-    async () => statusView(ctx.sequencer, ctx.version, ctx.anchorStatus?.() ?? null),
+    async () =>
+      statusView(
+        ctx.sequencer,
+        ctx.version,
+        ctx.anchorStatus?.() ?? null,
+        ctx.syncStatus?.() ?? null,
+      ),
   );
 }
 

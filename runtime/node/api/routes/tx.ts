@@ -92,7 +92,7 @@ export function registerTxRoutes(app: FastifyInstance, ctx: RouteContext): void 
     async (request) => {
       const status = ctx.sequencer.txStatus(request.params.hash);
       if (status === null) throw new NotFoundError('transaction', { txHash: request.params.hash });
-      return txView(status);
+      return txView(status, ctx.confirmation);
     },
   );
 }

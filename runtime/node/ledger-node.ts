@@ -1,0 +1,25 @@
+/**
+ * What the read API and the metrics need from a node: its committed state and store, its halt,
+ * where a transaction stands, and its 'bundle' events. The sequencer has it; so does a HolonetSync
+ * replica (runtime/sync/replica.ts), which serves the same reads from its own store and refuses
+ * writes.
+ * @module
+ */
+import type { BundleResult } from '../engine';
+import type { Sequencer } from './sequencer';
+
+export type LedgerNode = Pick<
+  Sequencer,
+  | 'state'
+  | 'store'
+  | 'coherenceHead'
+  | 'lastSealHash'
+  | 'halted'
+  | 'mempoolSize'
+  | 'pendingNonce'
+  | 'txStatus'
+  | 'submit'
+> & {
+  on(event: 'bundle', listener: (result: BundleResult) => void): unknown;
+  off(event: 'bundle', listener: (result: BundleResult) => void): unknown;
+};
