@@ -11,6 +11,7 @@ import { registerKeysCommands } from './commands/keys';
 import { registerTxCommands } from './commands/tx';
 import { registerBalanceCommands } from './commands/balance';
 import { registerSimCommands } from './commands/sim';
+import { registerReplicaCommands } from './commands/replica';
 
 /** Builds the program; every command writes through `io` and sets its exit code on `state`. */
 export function buildProgram(io: CliIo, state: { exitCode: number }): Command {
@@ -28,6 +29,7 @@ export function buildProgram(io: CliIo, state: { exitCode: number }): Command {
   registerTxCommands(program, io, state);
   registerBalanceCommands(program, io, state);
   registerSimCommands(program, io, state);
+  registerReplicaCommands(program, io, state);
   return program;
 }
 

@@ -28,6 +28,9 @@ export type TxView =
       readonly height: number;
       readonly index: number;
       readonly receipt: ReceiptView;
+      /** HolonetSync: true once the bundle has a quorum certificate (absent on a node without it). */
+      readonly confirmed?: boolean;
+      readonly certificateHash?: string;
     }
   | {
       readonly txHash: string;
@@ -123,4 +126,6 @@ export type NodeStatus = {
   } | null;
   readonly mempoolDepth: number;
   readonly lastAnchor: unknown;
+  /** HolonetSync: role, confirmed height, replicas and their lag (null without it). */
+  readonly sync?: unknown;
 };

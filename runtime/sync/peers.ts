@@ -16,6 +16,8 @@ export type PeerOptions = {
   readonly timeoutMs?: number;
   /** How long a failed peer is skipped (ms). */
   readonly skipMs?: number;
+  /** How long a peer at the tip is waited for before cosigning (ms). */
+  readonly waitMs?: number;
 };
 
 /** A peer's answer for one height: the seal it holds (JSON as served), if any. */
@@ -36,10 +38,24 @@ export class PeerSet {
     return this.#o.urls;
   }
 
-  /** The seals the reachable peers hold at `height` whose hash is not `sealHash`. */
+  /**
+   * The seals the reachable peers hold at `height` whose hash is not `sealHash`. A peer at the tip
+   * (it needs exactly this height next) is asked again for up to `waitMs`: it is about to hold the
+   * height, and a sequencer that shows two seals to two replicas at once shows them both here.
+   */
   async differingSeals(height: number, sealHash: string): Promise<PeerSeal[]> {
+    const deadline = Date.now() + (this.#o.waitMs ?? 500);
     const answers = await Promise.all(
-      this.#live().map((peer) => this.#get(peer, `/v1/sync/seals/${height}`)),
+      this.#live().map(async (peer) => {
+        for (;;) {
+          const a = await this.#get(peer, `/v1/sync/seals/${height}`);
+          if (a === null || a.status === 200) return a;
+          const next = (a.body as { error?: { details?: { next?: unknown } } } | null)?.error
+            ?.details?.next;
+          if (next !== height || Date.now() >= deadline) return null;
+          await new Promise((resolve) => setTimeout(resolve, 25));
+        }
+      }),
     );
     const out: PeerSeal[] = [];
     for (const a of answers) {

@@ -194,7 +194,9 @@ export async function startReplica(options: ReplicaStartOptions): Promise<Runnin
   const url = urlOf(app, host);
   const metricsApp = await listenMetrics(config.metricsListen, apiOptions, log);
   stream.start();
-  follower.start();
+  // A halted replica keeps serving what it holds, and follows nothing more.
+  if (replica.halted === null) follower.start();
+  replica.on('halt', () => follower.stop());
   reporter.start();
   const evidenceTimer = setInterval(() => {
     void peers.evidence().then((list) => list.forEach((e) => replica.acceptEvidence(e)));

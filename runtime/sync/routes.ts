@@ -119,7 +119,9 @@ function readRoutes(api: FastifyInstance, deps: SyncRouteDeps): void {
       const height = heightInt(request.params.height);
       const row = store.coherence(height);
       const bundle = store.bundle(height);
-      if (row === undefined || bundle === undefined) throw new NotFoundError('seal', { height });
+      // The next height this node needs: a peer at the tip (next = height) is about to hold it.
+      if (row === undefined || bundle === undefined)
+        throw new NotFoundError('seal', { height, next: store.headHeight() + 1 });
       return reply
         .type('application/json')
         .send(

@@ -28,6 +28,11 @@ export function registerNodeCommands(program: Command, io: CliIo, state: State):
     .option('--sequencer-key <file>', 'encrypted sequencer key (required with --genesis)')
     .option('--chain-id <id>', 'chain id of the devnet genesis', 'qfs-devnet')
     .option('--kdf-log-n <n>', 'scrypt cost log2(N) of the new key files (14..20)', '18')
+    .option(
+      '--replicas <n>',
+      'devnet genesis: make N HolonetSync replica keys (keys/replica-1.key …) holding `replica`',
+      '0',
+    )
     .action(
       async (o: {
         dir: string;
@@ -35,12 +40,16 @@ export function registerNodeCommands(program: Command, io: CliIo, state: State):
         sequencerKey?: string;
         chainId: string;
         kdfLogN: string;
+        replicas: string;
       }) => {
         await runCommand(io, state, async () => {
           const passphrase = await resolvePassphrase(io, process.env, { confirm: true });
           const logN = Number(o.kdfLogN);
           if (!Number.isInteger(logN) || logN < 14 || logN > 20)
             return usage(io, state, '--kdf-log-n must be an integer in [14, 20]');
+          const replicas = Number(o.replicas);
+          if (!Number.isInteger(replicas) || replicas < 0 || replicas > 16)
+            return usage(io, state, '--replicas must be an integer in [0, 16]');
           const result = initDataDir({
             dir: o.dir,
             passphrase,
@@ -51,6 +60,7 @@ export function registerNodeCommands(program: Command, io: CliIo, state: State):
             ...(o.sequencerKey === undefined ? {} : { sequencerKeyFile: o.sequencerKey }),
             scryptN: 2 ** logN,
             nowMs: systemClock.nowMs(),
+            replicas,
           });
           println(io, `initialised ${o.dir} (chain ${result.chainId})`);
           println(io, `sequencer: ${result.sequencer}`);
