@@ -14,8 +14,11 @@ export type FollowerOptions = {
   readonly sources: () => readonly string[];
   /** The height to start from (the replica's next height). */
   readonly from: () => number;
-  /** Handles one message; returns false when the replica wants the stream paused. */
-  readonly onMessage: (message: unknown, source: string) => boolean;
+  /**
+   * Handles one message; returns false when the replica wants the stream paused. `startedAtMs`
+   * (performance.now) is when the line's first bytes arrived.
+   */
+  readonly onMessage: (message: unknown, source: string, startedAtMs: number) => boolean;
   readonly log: Logger;
   /** Longest line accepted (bytes): a sealed bundle of the largest size the replica takes. */
   readonly lineBytesMax: number;
@@ -96,6 +99,7 @@ export class StreamFollower {
       let received = false;
       let buffered: Buffer[] = [];
       let bufferedBytes = 0;
+      let lineStartedAtMs = 0;
       const url = new URL('/v1/sync/stream', source);
       url.searchParams.set('from', String(this.#o.from()));
       if (this.#o.replica !== undefined) url.searchParams.set('replica', this.#o.replica);
@@ -110,6 +114,7 @@ export class StreamFollower {
         this.#connectedTo = source;
         res.on('data', (chunk: Buffer) => {
           let start = 0;
+          if (bufferedBytes === 0) lineStartedAtMs = performance.now();
           for (let nl = chunk.indexOf(10); nl >= 0; nl = chunk.indexOf(10, start)) {
             buffered.push(chunk.subarray(start, nl));
             const line = Buffer.concat(buffered).toString('utf8');
@@ -118,7 +123,9 @@ export class StreamFollower {
             start = nl + 1;
             if (line.length === 0) continue;
             received = true;
-            if (!this.#deliver(line, source)) {
+            const startedAtMs = lineStartedAtMs;
+            lineStartedAtMs = performance.now();
+            if (!this.#deliver(line, source, startedAtMs)) {
               res.pause();
               request.setTimeout(0); // paused on purpose: not a stalled source
             }
@@ -146,7 +153,7 @@ export class StreamFollower {
     });
   }
 
-  #deliver(line: string, source: string): boolean {
+  #deliver(line: string, source: string, startedAtMs: number): boolean {
     let message: unknown;
     try {
       message = JSON.parse(line);
@@ -154,7 +161,7 @@ export class StreamFollower {
       this.#o.log.warn({ source }, 'sync stream sent a line that is not JSON');
       return true;
     }
-    return this.#o.onMessage(message, source);
+    return this.#o.onMessage(message, source, startedAtMs);
   }
 
   #sleep(ms: number): Promise<void> {

@@ -53,6 +53,14 @@ export function registerHubMetrics(
     },
   });
   new Gauge({
+    name: 'qfs_sync_stream_bytes_total',
+    help: 'Bytes of sealed bundles and certificates written to sync streams',
+    registers,
+    collect() {
+      this.set(hub.stream.bytesWritten);
+    },
+  });
+  new Gauge({
     name: 'qfs_sync_streams',
     help: 'Open sync streams (replicas following this node)',
     registers,
@@ -137,6 +145,14 @@ export function registerReplicaMetrics(
     registers,
     collect() {
       this.set(replica.sync.lastCosigned());
+    },
+  });
+  new Gauge({
+    name: 'qfs_replica_busy_seconds_total',
+    help: 'Seconds with a bundle arriving, queued or being re-executed (follow capacity = txs / busy)',
+    registers,
+    collect() {
+      this.set(replica.busySeconds);
     },
   });
   const attestations = new Counter({

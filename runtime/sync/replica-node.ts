@@ -73,7 +73,8 @@ export async function startReplica(options: ReplicaStartOptions): Promise<Runnin
   const clock = options.clock ?? systemClock;
   const p = replicaPaths(options.dir);
   const key = loadReplicaKey(options.dir, options.passphrase);
-  const store = NodeStore.open(p.db);
+  // NORMAL: no fsync per bundle; what power loss takes is fetched again (sync.db keeps FULL).
+  const store = NodeStore.open(p.db, { synchronous: 'NORMAL' });
   const sync = SyncStore.open(p.sync);
   const pool = VerifyPool.create({
     ...(config.verifyThreads > 0 ? { threads: config.verifyThreads } : {}),
@@ -111,10 +112,10 @@ export async function startReplica(options: ReplicaStartOptions): Promise<Runnin
     lineBytesMax: config.bundleBytesMax,
     replica: key.address,
     log,
-    onMessage: (message, source) => onStreamMessage(message, source),
+    onMessage: (message, source, startedAtMs) => onStreamMessage(message, source, startedAtMs),
   });
   replica.on('room', () => follower.resume());
-  const onStreamMessage = (message: unknown, source: string): boolean => {
+  const onStreamMessage = (message: unknown, source: string, startedAtMs: number): boolean => {
     const m = message as { bundle?: unknown; certificate?: unknown; head?: { height?: unknown } };
     if (m.head !== undefined && typeof m.head.height === 'number')
       tracker.sourceHead(m.head.height);
@@ -131,7 +132,7 @@ export async function startReplica(options: ReplicaStartOptions): Promise<Runnin
       return replica.hasRoom();
     }
     tracker.sourceHead(Number(bundle.height));
-    replica.offer(bundle).catch((err: unknown) => {
+    replica.offer(bundle, startedAtMs).catch((err: unknown) => {
       // A gap (the stream skipped a height this replica lacks): start again from its height.
       if (isCodedError(err, 'SYNC_NOT_READY')) follower.reconnect();
       else log.error({ err }, 'replica failed on a bundle');

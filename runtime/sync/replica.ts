@@ -10,6 +10,7 @@
  */
 import { EventEmitter } from 'node:events';
 import { hexToBytes } from '../codec';
+import { isCodedError } from '../errors';
 import {
   publicKeyFromHex,
   SignatureContext,
@@ -125,6 +126,9 @@ export class Replica extends EventEmitter {
   readonly #queue: Queued[] = [];
   readonly #waiting = new Map<number, ((o: Outcome) => void)[]>();
   #applying = false;
+  /** Wall time (ms) with a bundle arriving, queued or being applied; when the current span began. */
+  #busyMs = 0;
+  #busySince: number | null = null;
   #cosigning: Promise<void> = Promise.resolve();
 
   private constructor(options: ReplicaOptions, tip: ReplicaTip, lastSealHash: string) {
@@ -193,6 +197,11 @@ export class Replica extends EventEmitter {
   get refusedAt(): number | null {
     return this.#refusedAt;
   }
+  /** Seconds spent with a bundle arriving, queued or being applied (the replica's busy time). */
+  get busySeconds(): number {
+    const open = this.#busySince === null ? 0 : performance.now() - this.#busySince;
+    return (this.#busyMs + open) / 1000;
+  }
   get refusedSigners(): readonly string[] {
     return [...this.#refusedSigners].sort();
   }
@@ -244,7 +253,7 @@ export class Replica extends EventEmitter {
    * signatures start verifying; above it, it cannot be judged yet.
    * @returns the outcome once the bundle has been judged
    */
-  offer(bundle: SealedBundle): Promise<Outcome> {
+  offer(bundle: SealedBundle, arrivedAtMs: number = performance.now()): Promise<Outcome> {
     const height = Number(bundle.height);
     if (height < this.nextHeight) return Promise.resolve(this.#known(bundle));
     const expected = this.nextHeight + this.#queue.length;
@@ -269,6 +278,7 @@ export class Replica extends EventEmitter {
       verified: this.#verify(bundle),
     });
     const outcome = this.#outcomeOf(height);
+    this.#busySince ??= arrivedAtMs;
     void this.#drain();
     return outcome;
   }
@@ -376,6 +386,8 @@ export class Replica extends EventEmitter {
       }
     } finally {
       this.#applying = false;
+      if (this.#busySince !== null) this.#busyMs += performance.now() - this.#busySince;
+      this.#busySince = null;
     }
   }
 
@@ -401,17 +413,27 @@ export class Replica extends EventEmitter {
     const rows = bundle.txs.map((tx) =>
       txRowOf(tx, txSignatureBytes(tx), ++this.#seq, Number(q.receivedAtMs)),
     );
-    this.store.commitBundleWithTxs(
-      rows,
-      bundleCommitOf(
-        result,
-        bundle.packet,
-        bundle.txs.map((t) => t.hash),
-        entry,
-        bundle.seal,
-        bundle.keySeal,
-      ),
-    );
+    try {
+      this.store.commitBundleWithTxs(
+        rows,
+        bundleCommitOf(
+          result,
+          bundle.packet,
+          bundle.txs.map((t) => t.hash),
+          entry,
+          bundle.seal,
+          bundle.keySeal,
+        ),
+      );
+    } catch (err) {
+      // A bundle that cannot be stored (a transaction committed before, repeated) is one its
+      // sequencer could not have stored either: nothing is kept, nothing cosigned.
+      if (!isCodedError(err) && !(err instanceof Error && err.name === 'SqliteError')) throw err;
+      this.#refusedAt = height;
+      this.#queue.splice(0);
+      this.#settle(height, refused(height, `cannot store the bundle: ${err.message}`, {}));
+      return;
+    }
     this.#tip = { state: result.state, head: entry, keyEntries };
     this.#lastSealHash = sealHash;
     this.#refusedAt = null;

@@ -47,6 +47,7 @@ export class StreamServer {
   readonly #subscribers = new Set<Subscriber>();
   readonly #texts = new Map<number, string>();
   #timer: NodeJS.Timeout | null = null;
+  #bytes = 0;
 
   constructor(store: NodeStore, nowMs: () => number, limits: Partial<StreamLimits> = {}) {
     this.#store = store;
@@ -56,6 +57,11 @@ export class StreamServer {
 
   get subscribers(): number {
     return this.#subscribers.size;
+  }
+
+  /** Bytes written to streams since the server started (bandwidth per replica). */
+  get bytesWritten(): number {
+    return this.#bytes;
   }
 
   /** Starts the heartbeat (a head line to every subscriber). */
@@ -140,6 +146,7 @@ export class StreamServer {
         if (line === undefined) return;
         s.next += 1;
       }
+      this.#bytes += line.length;
       if (!s.res.write(line)) {
         s.pumping = true;
         s.res.once('drain', () => {
