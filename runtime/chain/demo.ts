@@ -19,6 +19,7 @@ import fs from 'node:fs';
 import { AnchorService } from './anchor-service';
 import { connectChain, type ChainConnection } from './connect';
 import { configureDevnetChain, freePort, startLocalChain, type LocalChain } from './devnet';
+import { startDevnetReplicas, type DevnetReplicas } from '../sync/devnet-replicas';
 
 export const DEFAULT_DEVNET_DIR = path.join(PROJECT_ROOT, '.qfs', 'devnet');
 /** The devnet's passphrase when QFS_PASSPHRASE is unset (local, throwaway keys only). */
@@ -31,12 +32,16 @@ export type Devnet = {
   readonly connection: ChainConnection;
   readonly anchor: AnchorService;
   readonly evmChainId: number;
+  /** HolonetSync replicas (none unless asked for). */
+  readonly replicas: DevnetReplicas;
   stop(): Promise<void>;
 };
 
 export type DemoReport = {
   readonly committedHeight: number;
   readonly anchoredHeight: number | null;
+  /** HolonetSync: the highest height with a quorum certificate (null without replicas). */
+  readonly confirmedHeight: number | null;
   readonly txs: number;
   readonly failedTxs: number;
   readonly accounts: Record<
@@ -54,11 +59,19 @@ export async function startDevnet(options: {
   passphrase?: string;
   log: Logger;
   apiPort?: number;
+  /** HolonetSync replicas to run with the sequencer (default 0). */
+  replicas?: number;
 }): Promise<Devnet> {
   const dir = options.dir ?? DEFAULT_DEVNET_DIR;
   const passphrase = options.passphrase ?? process.env.QFS_PASSPHRASE ?? DEVNET_PASSPHRASE;
   if (!fs.existsSync(paths(dir).db))
-    initDataDir({ dir, passphrase, scryptN: 2 ** 14, nowMs: systemClock.nowMs() });
+    initDataDir({
+      dir,
+      passphrase,
+      scryptN: 2 ** 14,
+      nowMs: systemClock.nowMs(),
+      replicas: options.replicas ?? 0,
+    });
   const chain = await startLocalChain(8545);
   try {
     const config = await configureDevnetChain(dir, chain.rpcUrl, passphrase, 1);
@@ -84,12 +97,29 @@ export async function startDevnet(options: {
     anchor.start();
     const service = anchor;
     node.sequencer.on('bundle', () => void service.tick());
+    const replicas = await startDevnetReplicas({
+      dir,
+      node,
+      passphrase,
+      count: options.replicas ?? 0,
+      log: options.log,
+    });
     const stop = async () => {
+      await replicas.stop();
       await service.stop();
       await node.close();
       await chain.stop();
     };
-    return { dir, chain, node, connection, anchor: service, evmChainId: config.evmChainId, stop };
+    return {
+      dir,
+      chain,
+      node,
+      connection,
+      anchor: service,
+      evmChainId: config.evmChainId,
+      replicas,
+      stop,
+    };
   } catch (err) {
     await chain.stop();
     throw err;
@@ -147,6 +177,7 @@ export async function runDemoWorkload(
     120_000,
     'anchoring to catch up',
   );
+  const confirmedHeight = await confirmation(devnet, committedHeight);
   const failedTxs = hashes.filter((h) => {
     const s = seq.txStatus(h);
     return s?.status === 'committed' && s.receipt.status === 'failed';
@@ -172,6 +203,7 @@ export async function runDemoWorkload(
   return {
     committedHeight,
     anchoredHeight: devnet.anchor.status.anchoredHeight,
+    confirmedHeight,
     txs: hashes.length,
     failedTxs,
     accounts: report,
@@ -179,6 +211,17 @@ export async function runDemoWorkload(
     docs: `${devnet.node.url}/docs`,
     rpcUrl: devnet.chain.rpcUrl,
   };
+}
+
+/** With replicas: waits until `height` is confirmed and returns the confirmed height; else null. */
+async function confirmation(devnet: Devnet, height: number): Promise<number | null> {
+  if (devnet.replicas.replicas.length === 0) return null;
+  await waitFor(
+    () => devnet.node.hub.confirmation(height) !== null,
+    120_000,
+    `height ${height} to be confirmed by the replicas`,
+  );
+  return Number((devnet.node.hub.status() as { confirmedHeight: number }).confirmedHeight);
 }
 
 async function waitFor(done: () => boolean, timeoutMs: number, what: string): Promise<void> {

@@ -68,6 +68,7 @@ describe('ledger routes', () => {
         halted: null,
         mempoolDepth: 0,
         lastAnchor: null,
+        sync: null, // no HolonetSync on this app
       });
     });
   });
