@@ -10,13 +10,14 @@
  */
 import { expect } from 'chai';
 import path from 'node:path';
-import { canonicalString } from '../../../runtime/codec';
+import { canonicalString, merkleRoot } from '../../../runtime/codec';
 import { loadGenesis } from '../../../runtime/engine';
 import { counterEntropy } from '../../../runtime/node/clock';
 import { Sequencer } from '../../../runtime/node/sequencer';
 import { NodeStore } from '../../../runtime/node/store';
 import { transferBody, signTx } from '../../../runtime/sdk/tx-builder';
 import { SyncHub } from '../../../runtime/sync/hub';
+import { epochCertificates } from '../../../runtime/sync/anchoring';
 import {
   attestationJson,
   dissonanceJson,
@@ -199,6 +200,29 @@ describe('SyncHub', () => {
       ]);
       expect(t.sequencer.halted?.cir).to.equal(302);
       expect(t.sequencer.halted?.reason).to.equal('CIR-511 clock dissonance escalated');
+    } finally {
+      t.close();
+    }
+  });
+});
+
+describe('epochCertificates', () => {
+  it('lists an epoch’s certificate hashes in height order, with their root, once complete', async () => {
+    const t = await hubOn(() => BigInt(Date.now()));
+    try {
+      const a = await t.commit();
+      const b = await t.commit();
+      t.hub.receiveReport({ attestations: [t.attest(0, a), t.attest(1, a)] });
+      const partial = epochCertificates(t.sync, 0, 1);
+      expect(partial.complete).to.equal(false);
+      t.hub.receiveReport({ attestations: [t.attest(0, b), t.attest(2, b)] });
+      const full = epochCertificates(t.sync, 0, 1);
+      const hashes = [t.hub.confirmation(0), t.hub.confirmation(1)] as string[];
+      expect(full).to.deep.equal({
+        complete: true,
+        certificateHashes: hashes,
+        root: merkleRoot(hashes),
+      });
     } finally {
       t.close();
     }
