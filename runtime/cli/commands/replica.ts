@@ -1,5 +1,5 @@
 /**
- * `qfs replica init|start|register|grant|withdraw`: run a HolonetSync replica that follows a
+ * `qfs replica init|start|register|grant|withdraw|resume`: run a HolonetSync replica that follows a
  * sequencer, re-executes and cosigns every bundle; put its key on the KeyLedger and give it (or take
  * away) the `replica` capability. docs/sync.md, Operating a replica.
  * @module
@@ -7,7 +7,15 @@
 import type { Command } from 'commander';
 import { parseAddress } from '../../codec';
 import { requestJson } from '../../sync/http-json';
-import { initReplicaDir, loadReplicaKey, readReplicaConfig } from '../../sync/replica-dir';
+import {
+  initReplicaDir,
+  loadReplicaKey,
+  readReplicaConfig,
+  replicaPaths,
+} from '../../sync/replica-dir';
+import { systemClock } from '../../node/clock';
+import { parseOperatorRecord, signOperatorRecord } from '../../node/records';
+import { NodeStore, toText } from '../../node/store';
 import { startReplica } from '../../sync/replica-node';
 import { capabilityBody, registerBody } from '../../sdk/tx-builder';
 import { QfsClient } from '../../sdk';
@@ -131,6 +139,42 @@ export function registerReplicaCommands(program: Command, io: CliIo, state: Stat
           `register ${key.address}: ${view.status}${view.status === 'committed' ? ` (${view.receipt.status})` : ''}`,
         );
         if (view.status !== 'committed' || view.receipt.status !== 'ok') state.exitCode = 1;
+      });
+    });
+
+  replica
+    .command('resume')
+    .description('clear a replica halt with a signed, recorded resume entry (replica stopped)')
+    .requiredOption('--dir <dir>', 'replica data directory')
+    .requiredOption('--reason <text>', 'why the operator resumes')
+    .action(async (o: { dir: string; reason: string }) => {
+      await runCommand(io, state, async () => {
+        const passphrase = await resolvePassphrase(io, process.env, { confirm: false });
+        const key = loadReplicaKey(o.dir, passphrase);
+        const store = NodeStore.open(replicaPaths(o.dir).db);
+        try {
+          const last = store.lastHaltRecord();
+          if (last === undefined || last.kind !== 'halt') return println(io, 'not halted');
+          const halt = parseOperatorRecord(last.record);
+          const record = signOperatorRecord(
+            {
+              kind: 'resume',
+              cir: halt.cir,
+              reason: o.reason,
+              evidence: { haltReason: halt.reason },
+              height: halt.height,
+              timestamp: systemClock.nowMs(),
+            },
+            key,
+          );
+          store.insertHalt('resume', toText(record), Number(halt.height));
+          println(
+            io,
+            `resumed from CIR-${halt.cir} (${halt.reason}); a store that fails its checks quarantines again at start`,
+          );
+        } finally {
+          store.close();
+        }
       });
     });
 

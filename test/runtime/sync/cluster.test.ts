@@ -362,6 +362,26 @@ describe('HolonetSync cluster (child processes on loopback)', function () {
     } finally {
       await skewed.close();
     }
+    // Its clock fixed, the operator resumes it: its store verifies like a sequencer's, and it
+    // cosigns again (in this process, now on the system clock).
+    const verify = qfsSync(['verify', '--dir', dir, '--quiet']);
+    expect(verify.status, verify.stdout + verify.stderr).to.equal(0);
+    expect(verify.stdout).to.match(/^ok: \d+ bundles/);
+    const resume = qfsSync(['replica', 'resume', '--dir', dir, '--reason', 'clock fixed']);
+    expect(resume.status, resume.stderr).to.equal(0);
+    expect(resume.stdout).to.match(/^resumed from CIR-302/);
+    const fixed = await startReplica({ dir, passphrase: TEST_PASSPHRASE, port: 0, log: silentLog });
+    try {
+      expect(fixed.replica.halted).to.equal(null);
+      await committed(await load(10));
+      await until(
+        'the resumed replica to cosign',
+        60_000,
+        async () => fixed.replica.sync.lastCosigned() >= 0,
+      );
+    } finally {
+      await fixed.close();
+    }
   });
 
   it('finds a byzantine sequencer’s two seals for one height, serves the evidence, and neither gets a cosignature', async () => {
