@@ -21,6 +21,11 @@ export function registerHubMetrics(
   hub: SyncHub,
   confirmedHeight: () => number,
 ): () => void {
+  hubGauges(registry, hub, confirmedHeight);
+  return hubCounters(registry, hub);
+}
+
+function hubGauges(registry: Registry, hub: SyncHub, confirmedHeight: () => number): void {
   const registers = [registry];
   new Gauge({
     name: 'qfs_sync_confirmed_height',
@@ -68,6 +73,10 @@ export function registerHubMetrics(
       this.set(hub.stream.subscribers);
     },
   });
+}
+
+function hubCounters(registry: Registry, hub: SyncHub): () => void {
+  const registers = [registry];
   const confirmations = new Counter({
     name: 'qfs_sync_confirmations_total',
     help: 'Heights confirmed by a quorum certificate',

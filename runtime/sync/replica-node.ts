@@ -70,6 +70,81 @@ export async function startReplica(options: ReplicaStartOptions): Promise<Runnin
   const log: Logger =
     options.log ??
     pino({ level: process.env.QFS_LOG_LEVEL ?? 'info', base: { component: 'qfs-replica' } });
+  const parts = openParts(options, config, log);
+  const { replica, store, sync } = parts;
+  const nowMs = () => Number(parts.clock.nowMs());
+  const stream = new StreamServer(store, nowMs);
+  const reporter = new Reporter({ sync, sequencerUrl: config.follow, log });
+  const tracker = new SourceTracker(replica, nowMs);
+  const certificates = new CertificateKeeper(replica, sync, store, stream, log);
+  replica.on('bundle', (r: { height: bigint }) => {
+    stream.committed(Number(r.height));
+    certificates.retry();
+    tracker.update();
+  });
+  replica.on('cosigned', () => reporter.wake());
+  replica.on('dissonance', (r: ReplicaDissonance) => reporter.refusal(dissonanceJson(r)));
+  const follower = follow(parts, config, log, tracker, certificates);
+  const status = () => ({
+    role: 'replica',
+    address: replica.key.address,
+    follow: config.follow,
+    source: follower.source,
+    peers: config.peers,
+    ...tracker.view(),
+    cosignedHeight: sync.lastCosigned(),
+    confirmedHeight: sync.confirmedHeight(),
+    queued: replica.queued,
+    refusedAt: replica.refusedAt,
+    refusedSigners: replica.refusedSigners,
+    evidence: sync.evidenceCount(),
+    reportError: reporter.lastError,
+  });
+  const api = await serve(parts, config, log, stream, status, tracker, options);
+  stream.start();
+  // A halted replica keeps serving what it holds, and follows nothing more.
+  if (replica.halted === null) follower.start();
+  replica.on('halt', () => follower.stop());
+  reporter.start();
+  const evidenceTimer = setInterval(() => {
+    void parts.peers.evidence().then((list) => list.forEach((e) => replica.acceptEvidence(e)));
+  }, config.evidencePollMs);
+  evidenceTimer.unref();
+  const running = lifecycle(options, replica, log, async () => {
+    clearInterval(evidenceTimer);
+    follower.stop();
+    reporter.stop();
+    stream.stop();
+    await replica.idle();
+    await api.close();
+    await parts.pool.close();
+    store.close();
+    sync.close();
+  });
+  log.info(
+    {
+      url: api.url,
+      address: replica.key.address,
+      follow: config.follow,
+      height: replica.nextHeight - 1,
+      halted: replica.halted?.cir ?? null,
+    },
+    'replica started',
+  );
+  return { url: api.url, replica, config, ...running };
+}
+
+type Parts = {
+  readonly clock: Clock;
+  readonly store: NodeStore;
+  readonly sync: SyncStore;
+  readonly pool: VerifyPool;
+  readonly peers: PeerSet;
+  readonly replica: Replica;
+};
+
+/** The replica's stores, pool, peers and the replica itself. */
+function openParts(options: ReplicaStartOptions, config: ReplicaConfig, log: Logger): Parts {
   const clock = options.clock ?? systemClock;
   const p = replicaPaths(options.dir);
   const key = loadReplicaKey(options.dir, options.passphrase);
@@ -94,52 +169,63 @@ export async function startReplica(options: ReplicaStartOptions): Promise<Runnin
     driftMaxMs: BigInt(config.driftMaxMs),
     crossCheck: (height, sealHash) => peers.differingSeals(height, sealHash),
   });
-  const nowMs = () => Number(clock.nowMs());
-  const stream = new StreamServer(store, nowMs);
-  const reporter = new Reporter({ sync, sequencerUrl: config.follow, log });
-  const tracker = new SourceTracker(replica, nowMs);
-  const certificates = new CertificateKeeper(replica, sync, store, stream, log);
-  replica.on('bundle', (r: { height: bigint }) => {
-    stream.committed(Number(r.height));
-    certificates.retry();
-    tracker.update();
-  });
-  replica.on('cosigned', () => reporter.wake());
-  replica.on('dissonance', (r: ReplicaDissonance) => reporter.refusal(dissonanceJson(r)));
-  const follower = new StreamFollower({
+  return { clock, store, sync, pool, peers, replica };
+}
+
+/** The stream the replica follows (its sequencer, else its peers), fed into the replica. */
+function follow(
+  parts: Parts,
+  config: ReplicaConfig,
+  log: Logger,
+  tracker: SourceTracker,
+  certificates: CertificateKeeper,
+): StreamFollower {
+  const { replica } = parts;
+  const follower: StreamFollower = new StreamFollower({
     sources: () => [config.follow, ...config.peers],
     from: () => replica.nextHeight + replica.queued,
     lineBytesMax: config.bundleBytesMax,
-    replica: key.address,
+    replica: replica.key.address,
     log,
-    onMessage: (message, source, startedAtMs) => onStreamMessage(message, source, startedAtMs),
+    onMessage: (message, source, startedAtMs) => {
+      const m = message as { bundle?: unknown; certificate?: unknown; head?: { height?: unknown } };
+      if (m.head !== undefined && typeof m.head.height === 'number')
+        tracker.sourceHead(m.head.height);
+      if (m.certificate !== undefined) certificates.offer(m.certificate);
+      if (m.bundle === undefined) return replica.hasRoom();
+      let bundle;
+      try {
+        bundle = parseSealedBundle(m.bundle);
+      } catch (err) {
+        const reason = isCodedError(err) ? err.message : String(err);
+        log.warn({ source, err: reason }, 'sync stream sent a malformed bundle');
+        return replica.hasRoom();
+      }
+      tracker.sourceHead(Number(bundle.height));
+      replica.offer(bundle, startedAtMs).catch((err: unknown) => {
+        // A gap (the stream skipped a height this replica lacks): start again from its height.
+        if (isCodedError(err, 'SYNC_NOT_READY')) follower.reconnect();
+        else log.error({ err }, 'replica failed on a bundle');
+      });
+      return replica.hasRoom();
+    },
   });
   replica.on('room', () => follower.resume());
-  const onStreamMessage = (message: unknown, source: string, startedAtMs: number): boolean => {
-    const m = message as { bundle?: unknown; certificate?: unknown; head?: { height?: unknown } };
-    if (m.head !== undefined && typeof m.head.height === 'number')
-      tracker.sourceHead(m.head.height);
-    if (m.certificate !== undefined) certificates.offer(m.certificate);
-    if (m.bundle === undefined) return replica.hasRoom();
-    let bundle;
-    try {
-      bundle = parseSealedBundle(m.bundle);
-    } catch (err) {
-      log.warn(
-        { source, err: isCodedError(err) ? err.message : String(err) },
-        'sync stream sent a malformed bundle',
-      );
-      return replica.hasRoom();
-    }
-    tracker.sourceHead(Number(bundle.height));
-    replica.offer(bundle, startedAtMs).catch((err: unknown) => {
-      // A gap (the stream skipped a height this replica lacks): start again from its height.
-      if (isCodedError(err, 'SYNC_NOT_READY')) follower.reconnect();
-      else log.error({ err }, 'replica failed on a bundle');
-    });
-    return replica.hasRoom();
-  };
+  return follower;
+}
 
+/** The API (the sequencer's reads over the replica's store, the sync routes) and /metrics. */
+async function serve(
+  parts: Parts,
+  config: ReplicaConfig,
+  log: Logger,
+  stream: StreamServer,
+  status: () => unknown,
+  tracker: SourceTracker,
+  options: ReplicaStartOptions,
+): Promise<{ url: string; close(): Promise<void> }> {
+  const { replica, store, sync } = parts;
+  const metrics = createApiMetrics(replica, { processMetrics: true });
   const apiOptions: ApiOptions = {
     limits: {
       rateLimitMax: config.rateLimitPerMinute,
@@ -149,29 +235,12 @@ export async function startReplica(options: ReplicaStartOptions): Promise<Runnin
       keepAliveTimeoutMs: config.keepAliveTimeoutMs,
     },
     log,
-    metrics: createApiMetrics(replica, { processMetrics: true }),
+    metrics,
     ...(config.metricsListen !== ''
       ? { metricsAccess: 'off' as const }
       : metricsAccess(process.env.QFS_METRICS_TOKEN)),
   };
-  const stopMetrics = registerReplicaMetrics(apiOptions.metrics?.registry as never, replica, () =>
-    tracker.lag(),
-  );
-  const status = () => ({
-    role: 'replica',
-    address: key.address,
-    follow: config.follow,
-    source: follower.source,
-    peers: config.peers,
-    ...tracker.view(),
-    cosignedHeight: sync.lastCosigned(),
-    confirmedHeight: sync.confirmedHeight(),
-    queued: replica.queued,
-    refusedAt: replica.refusedAt,
-    refusedSigners: replica.refusedSigners,
-    evidence: sync.evidenceCount(),
-    reportError: reporter.lastError,
-  });
+  const stopMetrics = registerReplicaMetrics(metrics.registry, replica, () => tracker.lag());
   const app = buildApp(
     {
       sequencer: replica,
@@ -192,35 +261,31 @@ export async function startReplica(options: ReplicaStartOptions): Promise<Runnin
   );
   const host = options.host ?? config.host;
   await app.listen({ host, port: options.port ?? config.port });
-  const url = urlOf(app, host);
   const metricsApp = await listenMetrics(config.metricsListen, apiOptions, log);
-  stream.start();
-  // A halted replica keeps serving what it holds, and follows nothing more.
-  if (replica.halted === null) follower.start();
-  replica.on('halt', () => follower.stop());
-  reporter.start();
-  const evidenceTimer = setInterval(() => {
-    void peers.evidence().then((list) => list.forEach((e) => replica.acceptEvidence(e)));
-  }, config.evidencePollMs);
-  evidenceTimer.unref();
+  return {
+    url: urlOf(app, host),
+    close: async () => {
+      await app.close();
+      await metricsApp?.close();
+      stopMetrics();
+    },
+  };
+}
 
+/** `closed` and `close`, with the daemon's exit on a halt and the signal handlers. */
+function lifecycle(
+  options: ReplicaStartOptions,
+  replica: Replica,
+  log: Logger,
+  shutdown: () => Promise<void>,
+): { close(): Promise<void>; closed: Promise<number> } {
   let exitCode = 0;
   let resolveClosed: (code: number) => void = () => undefined;
   const closed = new Promise<number>((resolve) => (resolveClosed = resolve));
   let closing: Promise<void> | null = null;
   const close = (): Promise<void> => {
     closing ??= (async () => {
-      clearInterval(evidenceTimer);
-      follower.stop();
-      reporter.stop();
-      stream.stop();
-      await replica.idle();
-      await app.close();
-      await metricsApp?.close();
-      stopMetrics();
-      await pool.close();
-      store.close();
-      sync.close();
+      await shutdown();
       log.info({ exitCode }, 'replica stopped');
       resolveClosed(exitCode);
     })();
@@ -242,17 +307,7 @@ export async function startReplica(options: ReplicaStartOptions): Promise<Runnin
     process.once('SIGINT', onSignal);
     process.once('SIGTERM', onSignal);
   }
-  log.info(
-    {
-      url,
-      address: key.address,
-      follow: config.follow,
-      height: replica.nextHeight - 1,
-      halted: replica.halted?.cir ?? null,
-    },
-    'replica started',
-  );
-  return { url, replica, config, close, closed };
+  return { close, closed };
 }
 
 /** Where the replica stands against its source: the source's head, and since when it is behind. */

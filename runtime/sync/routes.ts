@@ -54,7 +54,16 @@ export function syncRoutes(deps: SyncRouteDeps): (api: FastifyInstance) => void 
 }
 
 function readRoutes(api: FastifyInstance, deps: SyncRouteDeps): void {
-  const { store, sync } = deps;
+  streamRoute(api, deps);
+  bundleRoutes(api, deps);
+  recordRoutes(api, deps);
+  evidenceRoutes(api, deps);
+  genesisRoute(api, deps);
+}
+
+/** `GET /v1/sync/stream`: the sealed bundles from a height on, as they are committed. */
+function streamRoute(api: FastifyInstance, deps: SyncRouteDeps): void {
+  const { store } = deps;
   api.get<{ Querystring: { from: string; replica?: string } }>(
     '/v1/sync/stream',
     {
@@ -88,7 +97,11 @@ function readRoutes(api: FastifyInstance, deps: SyncRouteDeps): void {
       deps.stream.open(reply.raw, from);
     },
   );
+}
 
+/** The sealed bundle and the seal of a height. */
+function bundleRoutes(api: FastifyInstance, deps: SyncRouteDeps): void {
+  const { store } = deps;
   api.get<{ Params: { height: string } }>(
     '/v1/sync/bundles/:height',
     {
@@ -129,7 +142,11 @@ function readRoutes(api: FastifyInstance, deps: SyncRouteDeps): void {
         );
     },
   );
+}
 
+/** What replicas signed about a height: attestations and the certificate. */
+function recordRoutes(api: FastifyInstance, deps: SyncRouteDeps): void {
+  const { sync } = deps;
   api.get<{ Params: { height: string } }>(
     '/v1/sync/attestations/:height',
     {
@@ -170,7 +187,11 @@ function readRoutes(api: FastifyInstance, deps: SyncRouteDeps): void {
         .send(row.certificate);
     },
   );
+}
 
+/** Evidence of equivocation and CIR-511 records. */
+function evidenceRoutes(api: FastifyInstance, deps: SyncRouteDeps): void {
+  const { sync } = deps;
   api.get<{ Querystring: { offset?: string; limit?: string } }>(
     '/v1/sync/evidence',
     {
@@ -226,7 +247,11 @@ function readRoutes(api: FastifyInstance, deps: SyncRouteDeps): void {
         })),
     }),
   );
+}
 
+/** `GET /v1/sync/genesis`: what `qfs replica init` checks. */
+function genesisRoute(api: FastifyInstance, deps: SyncRouteDeps): void {
+  const { store } = deps;
   api.get(
     '/v1/sync/genesis',
     {

@@ -32,6 +32,14 @@ export function registerReplicaCommands(program: Command, io: CliIo, state: Stat
   const replica = program
     .command('replica')
     .description('HolonetSync replicas: re-execute, cosign and confirm the bundles of a sequencer');
+  registerInitCommand(replica, io, state);
+  registerStartCommand(replica, io, state);
+  registerRegisterCommand(replica, io, state);
+  registerResumeCommand(replica, io, state);
+  registerCapabilityCommand(replica, io, state);
+}
+
+function registerInitCommand(replica: Command, io: CliIo, state: State): void {
   replica
     .command('init')
     .description(
@@ -90,7 +98,9 @@ export function registerReplicaCommands(program: Command, io: CliIo, state: Stat
         );
       });
     });
+}
 
+function registerStartCommand(replica: Command, io: CliIo, state: State): void {
   replica
     .command('start')
     .description(
@@ -120,7 +130,9 @@ export function registerReplicaCommands(program: Command, io: CliIo, state: Stat
         state.exitCode = code % 256;
       });
     });
+}
 
+function registerRegisterCommand(replica: Command, io: CliIo, state: State): void {
   replica
     .command('register')
     .description('put the replica key on the KeyLedger (a registration it signs itself)')
@@ -141,7 +153,9 @@ export function registerReplicaCommands(program: Command, io: CliIo, state: Stat
         if (view.status !== 'committed' || view.receipt.status !== 'ok') state.exitCode = 1;
       });
     });
+}
 
+function registerResumeCommand(replica: Command, io: CliIo, state: State): void {
   replica
     .command('resume')
     .description('clear a replica halt with a signed, recorded resume entry (replica stopped)')
@@ -177,7 +191,9 @@ export function registerReplicaCommands(program: Command, io: CliIo, state: Stat
         }
       });
     });
+}
 
+function registerCapabilityCommand(replica: Command, io: CliIo, state: State): void {
   for (const type of ['grant', 'withdraw'] as const)
     replica
       .command(type)

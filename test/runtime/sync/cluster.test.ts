@@ -202,6 +202,28 @@ describe('HolonetSync cluster (child processes on loopback)', function () {
       `${seq.url}/v1/tx/${hashes[0]}`,
     );
     expect(tx.confirmed).to.equal(true);
+    // The CLI waits for the certificate.
+    const cli = qfsSync([
+      'tx',
+      'transfer',
+      '--key',
+      path.join(seqDir, 'keys', 'alice.key'),
+      '--to',
+      loadKey(seqDir, 'bob', TEST_PASSPHRASE).address,
+      '--token',
+      'CHR',
+      '--amount',
+      '0.5',
+      '--url',
+      seq.url,
+      '--wait',
+      'confirmed',
+      '--json',
+    ]);
+    expect(cli.status, cli.stderr).to.equal(0);
+    const waited = JSON.parse(cli.stdout) as { status: string; confirmed: boolean; nonce: string };
+    expect(waited).to.include({ status: 'committed', confirmed: true });
+    nonces.set(loadKey(seqDir, 'alice', TEST_PASSPHRASE).address, BigInt(waited.nonce));
     const alice = loadKey(seqDir, 'alice', TEST_PASSPHRASE);
     const wire = signTx(alice, s.chainId, 1_000_000n, transferBody('CHR', alice.address, '1'));
     const refused = await fetch(`${(replicas[0] as Proc).url}/v1/tx`, {

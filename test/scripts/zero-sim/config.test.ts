@@ -22,13 +22,14 @@ describe('loadConfig', () => {
     return file;
   }
 
-  it('reads the project config: the five core folders', () => {
+  it('reads the project config: the six core folders', () => {
     expect(loadConfig(path.join(ROOT, 'zero-sim.config.json')).core).to.deep.equal([
       'runtime/math',
       'runtime/codec',
       'runtime/ledger',
       'runtime/engine',
       'runtime/guard',
+      'runtime/sync/protocol',
     ]);
   });
 
