@@ -39,6 +39,11 @@ export const HTTP_STATUS = Object.freeze({
   CRYPTO_POOL_CLOSED: 503,
   NODE_STORE: 500,
   API_INTERNAL: 500,
+  SYNC_MALFORMED: 400,
+  SYNC_ATTESTATION_INVALID: 400,
+  SYNC_REFUSED: 409,
+  SYNC_NOT_READY: 409,
+  NODE_READ_ONLY: 421,
 } as const satisfies Partial<Record<ErrorCode, number>>);
 
 /** Every code a route can answer with. */

@@ -48,6 +48,7 @@ import { osEntropy, systemClock } from '../runtime/node/clock';
 import { Sequencer } from '../runtime/node/sequencer';
 import { NodeStore } from '../runtime/node/store';
 import { benchSequencerKey, loadWorkload, type Workload } from './bench/workload';
+import { runReplicaBench } from './bench/replicas';
 import { steadyRate, type BundleMark } from './bench/steady-rate';
 import { NODE_DEFAULT_V8_POOL_SIZE, rerunWithPoolSize, v8PoolSizeFlag } from './bench/v8-pool';
 
@@ -59,6 +60,10 @@ type Args = {
   modes: string[];
   backends: VerifyBackendName[];
   workers: number[];
+  /** HolonetSync: replica processes following the sequencer (0: the throughput benchmark). */
+  replicas: number;
+  /** Verification threads per replica (0: one per core). */
+  replicaThreads: number;
 };
 
 function parseArgs(argv: readonly string[]): Args {
@@ -77,6 +82,8 @@ function parseArgs(argv: readonly string[]): Args {
     workers: get('workers', Array.from({ length: cores }, (_, i) => i + 1).join(','))
       .split(',')
       .map(Number),
+    replicas: Number(get('replicas', '0')),
+    replicaThreads: Number(get('replica-threads', '0')),
   };
 }
 
@@ -318,6 +325,18 @@ async function main(): Promise<void> {
   const poolSizeSet = v8PoolSizeFlag(process.execArgv, process.env.NODE_OPTIONS);
   if (rerunWithPoolSize(poolSizeSet, __filename)) return;
   const args = parseArgs(process.argv.slice(2));
+  if (args.replicas > 0) {
+    const poolSize = poolSizeSet ?? NODE_DEFAULT_V8_POOL_SIZE;
+    emit0(args.json, { machine: machineFacts(poolSize) });
+    for (const result of await runReplicaBench({
+      txs: args.txs,
+      replicas: args.replicas,
+      replicaThreads: args.replicaThreads,
+      v8PoolSize: poolSize,
+    }))
+      emit0(args.json, result);
+    return;
+  }
   const workload = loadWorkload(args.txs, args.accounts, log);
   const file = path.join(
     __dirname,
@@ -334,15 +353,7 @@ async function main(): Promise<void> {
       note: 'native verification backend (pqclean) unavailable: native figures skipped, noble only',
     });
   const backends = args.backends.filter((b) => b !== 'native' || native);
-  emit({
-    machine: {
-      cpus: os.cpus()[0]?.model ?? 'unknown',
-      cores: os.availableParallelism(),
-      memGb: Math.round(os.totalmem() / 2 ** 30),
-      node: process.version,
-      v8PoolSize: poolSizeSet ?? NODE_DEFAULT_V8_POOL_SIZE,
-    },
-  });
+  emit({ machine: machineFacts(poolSizeSet ?? NODE_DEFAULT_V8_POOL_SIZE) });
   let last: RunResult | null = null;
   for (const backend of backends) {
     const implementation = backend === 'native' ? nativeBuild : nobleBackend.implementation;
@@ -388,6 +399,20 @@ async function main(): Promise<void> {
     store.close();
     fs.rmSync(last.dir, { recursive: true, force: true });
   }
+}
+
+function machineFacts(v8PoolSize: number): Record<string, unknown> {
+  return {
+    cpus: os.cpus()[0]?.model ?? 'unknown',
+    cores: os.availableParallelism(),
+    memGb: Math.round(os.totalmem() / 2 ** 30),
+    node: process.version,
+    v8PoolSize,
+  };
+}
+
+function emit0(json: boolean, obj: object): void {
+  process.stdout.write(`${json ? JSON.stringify(obj) : JSON.stringify(obj, null, 1)}\n`);
 }
 
 main().catch((err: unknown) => {

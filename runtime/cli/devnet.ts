@@ -35,6 +35,8 @@ import {
 } from '../node';
 import { actionBody, guidanceBody, signTx, transferBody } from '../sdk/tx-builder';
 import { HEALTHY_GUIDANCE } from '../sdk/devnet';
+import { holonetSync, type AttachedSync } from '../sync/attach';
+import { startDevnetReplicas, type DevnetReplicas } from '../sync/devnet-replicas';
 
 export const DEFAULT_DEVNET_DIR = path.join(PROJECT_ROOT, '.qfs', 'devnet');
 /** The devnet's passphrase when QFS_PASSPHRASE is unset (local, throwaway keys only). */
@@ -48,13 +50,19 @@ export type Devnet = {
   readonly node: RunningNode;
   readonly contracts: AnchorContracts;
   readonly anchoring: Anchoring;
+  /** HolonetSync's hub on the sequencer. */
+  readonly sync: AttachedSync;
   readonly evmChainId: number;
+  /** HolonetSync replicas (none unless asked for). */
+  readonly replicas: DevnetReplicas;
   stop(): Promise<void>;
 };
 
 export type DemoReport = {
   readonly committedHeight: number;
   readonly anchoredHeight: number | null;
+  /** HolonetSync: the highest height with a quorum certificate (null without replicas). */
+  readonly confirmedHeight: number | null;
   readonly txs: number;
   readonly failedTxs: number;
   readonly accounts: Record<
@@ -72,16 +80,25 @@ export async function startDevnet(options: {
   passphrase?: string;
   log: Logger;
   apiPort?: number;
+  /** HolonetSync replicas to run with the sequencer (default 0). */
+  replicas?: number;
 }): Promise<Devnet> {
   const dir = options.dir ?? DEFAULT_DEVNET_DIR;
   const passphrase = options.passphrase ?? process.env.QFS_PASSPHRASE ?? DEVNET_PASSPHRASE;
   if (!fs.existsSync(paths(dir).db))
-    initDataDir({ dir, passphrase, scryptN: 2 ** 14, nowMs: systemClock.nowMs() });
+    initDataDir({
+      dir,
+      passphrase,
+      scryptN: 2 ** 14,
+      nowMs: systemClock.nowMs(),
+      replicas: options.replicas ?? 0,
+    });
   const chain = await startLocalChain(8545);
   try {
     const config = await configureDevnetChain(dir, chain.rpcUrl, passphrase);
     const connection = await connectChain(config, passphrase);
     const holder: { anchoring: Anchoring | null } = { anchoring: null };
+    const sync = holonetSync();
     const node = await startNode({
       dir,
       passphrase,
@@ -90,16 +107,35 @@ export async function startDevnet(options: {
       log: options.log,
       anchorStatus: () => holder.anchoring?.service.status ?? null,
       explorerChain: () => publicChainInfo(config, process.env),
+      extend: sync.extend,
     });
     const anchoring = startAnchoring(node, config, connection, options.log);
     holder.anchoring = anchoring;
     node.onClose(() => anchoring.stop());
+    const replicas = await startDevnetReplicas({
+      dir,
+      node,
+      passphrase,
+      count: options.replicas ?? 0,
+      log: options.log,
+    });
     const stop = async () => {
+      await replicas.stop();
       await node.close();
       await chain.stop();
     };
     const { contracts } = readChain(config);
-    return { dir, chain, node, contracts, anchoring, evmChainId: config.evmChainId, stop };
+    return {
+      dir,
+      chain,
+      node,
+      contracts,
+      anchoring,
+      sync,
+      evmChainId: config.evmChainId,
+      replicas,
+      stop,
+    };
   } catch (err) {
     await chain.stop();
     throw err;
@@ -190,6 +226,7 @@ export async function runDemoWorkload(
     120_000,
     'anchoring to catch up',
   );
+  const confirmedHeight = await confirmation(devnet, committedHeight);
   const failedTxs = hashes.filter((h) => {
     const s = seq.txStatus(h);
     return s?.status === 'committed' && s.receipt.status === 'failed';
@@ -197,6 +234,7 @@ export async function runDemoWorkload(
   return {
     committedHeight,
     anchoredHeight: anchor.status.anchoredHeight,
+    confirmedHeight,
     txs: hashes.length,
     failedTxs,
     accounts: await balancesSideBySide(devnet, accounts),
@@ -231,6 +269,17 @@ async function balancesSideBySide(
     };
   }
   return report;
+}
+
+/** With replicas: waits until `height` is confirmed and returns the confirmed height; else null. */
+async function confirmation(devnet: Devnet, height: number): Promise<number | null> {
+  if (devnet.replicas.replicas.length === 0) return null;
+  await waitFor(
+    () => devnet.sync.hub().confirmation(height) !== null,
+    120_000,
+    `height ${height} to be confirmed by the replicas`,
+  );
+  return Number((devnet.sync.hub().status() as { confirmedHeight: number }).confirmedHeight);
 }
 
 async function waitFor(done: () => boolean, timeoutMs: number, what: string): Promise<void> {

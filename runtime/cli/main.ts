@@ -14,6 +14,7 @@ import { registerTxCommands } from './commands/tx';
 import { registerBalanceCommands } from './commands/balance';
 import { registerSimCommands } from './commands/sim';
 import { registerEntropyCommands } from './commands/entropy';
+import { registerReplicaCommands } from './commands/replica';
 
 /** Builds the program; every command writes through `io` and sets its exit code on `state`. */
 export function buildProgram(io: CliIo, state: { exitCode: number }): Command {
@@ -34,6 +35,7 @@ export function buildProgram(io: CliIo, state: { exitCode: number }): Command {
   registerBalanceCommands(program, io, state);
   registerSimCommands(program, io, state);
   registerEntropyCommands(program, io, state);
+  registerReplicaCommands(program, io, state);
   return program;
 }
 

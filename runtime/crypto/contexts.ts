@@ -26,6 +26,8 @@ export const SignatureContext = {
   OPERATOR: 'QFS/operator/v1',
   /** A replica/witness attestation (HolonetSync). */
   ATTESTATION: 'QFS/attest/v1',
+  /** A replica's CIR-511 dissonance record: why it refused to cosign a bundle (HolonetSync). */
+  DISSONANCE: 'QFS/dissonance/v1',
 } as const;
 export type SignatureContext = (typeof SignatureContext)[keyof typeof SignatureContext];
 

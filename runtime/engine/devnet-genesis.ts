@@ -22,6 +22,8 @@ export type DevnetOptions = {
   readonly admin: KeyPair;
   /** Further keys registered at genesis (no capability), e.g. demo accounts. */
   readonly users?: readonly KeyPair[];
+  /** HolonetSync replicas: keys registered at genesis with the `replica` capability. */
+  readonly replicas?: readonly KeyPair[];
   readonly accounts: readonly DevnetAccount[];
   readonly treasury: string;
   readonly params?: Readonly<Record<string, unknown>>;
@@ -55,6 +57,7 @@ export function devnetGenesis(options: DevnetOptions): Record<string, unknown> {
     key(options.admin, ['admin']),
   ];
   for (const user of options.users ?? []) keys.push(key(user, []));
+  for (const replica of options.replicas ?? []) keys.push(key(replica, ['replica']));
   return {
     chainId: options.chainId,
     genesisTime: options.genesisTime.toString(),

@@ -50,6 +50,12 @@ export type EngineParams = {
   readonly dissonanceEscalationCount: bigint;
   /** Length of an emission day in ms. */
   readonly dayLengthMs: bigint;
+  /**
+   * HolonetSync: cosignatures a bundle needs to be confirmed. 0 (the default) means a majority of
+   * the replicas active at the bundle's height, ⌊n/2⌋ + 1; k > 0 means exactly k (a bundle is never
+   * confirmed while fewer than k replicas are active). docs/sync.md, Membership.
+   */
+  readonly replicaQuorum: bigint;
 };
 
 const u = UD.parse;
@@ -84,6 +90,7 @@ export const DEFAULT_PARAMS: EngineParams = Object.freeze({
   }),
   dissonanceEscalationCount: 3n,
   dayLengthMs: 86_400_000n,
+  replicaQuorum: 0n,
 });
 
 /**
@@ -126,6 +133,7 @@ export function parseParams(json: unknown): EngineParams {
       1000n,
     ),
     dayLengthMs: intField(obj, 'dayLengthMs', d.dayLengthMs, 1000n, 31_536_000_000n),
+    replicaQuorum: intField(obj, 'replicaQuorum', d.replicaQuorum, 0n, 1024n),
   };
   checkRanges(params);
   return Object.freeze(params);

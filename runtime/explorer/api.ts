@@ -66,12 +66,31 @@ export type StatusView = {
   lastSealHash: string | null;
   halted: { cir: number; reason: string; height: number; evidence?: Record<string, string> } | null;
   mempoolDepth: number;
+  /** HolonetSync (null on a node without it). */
+  sync?: SyncStatusView | null;
   anchoring: {
     anchoredHeight?: number | null;
     lag?: number;
     lastError?: string | null;
     [key: string]: unknown;
   } | null;
+};
+
+export type SyncStatusView = {
+  role: 'sequencer' | 'replica';
+  confirmedHeight: number;
+  quorum?: number | null;
+  members?: number;
+  replicas?: {
+    address: string;
+    attestedHeight: number;
+    lagHeights: number;
+    lagSeconds: number | null;
+  }[];
+  address?: string;
+  follow?: string;
+  cosignedHeight?: number;
+  lagHeights?: number;
 };
 
 export type BundleView = {

@@ -34,6 +34,7 @@ const bundles = new Map<number, LoadedBundle>();
 const lagSamples: LagSample[] = [];
 let keys: { count: number; check: KeyLedgerCheck } | null = null;
 let chain: ChainInfo | undefined;
+let quorumParameter: bigint | undefined;
 let lastStatus: StatusView | null = null;
 
 export function latestStatus(): StatusView | null {
@@ -63,6 +64,18 @@ export async function checkedKeys(): Promise<KeyLedgerCheck> {
     keys = { count: entries.length, check: checkKeyLedger(entries) };
   }
   return keys.check;
+}
+
+/** The genesis `replicaQuorum` (0: a majority), read once from the genesis the node serves. */
+export async function replicaQuorumParameter(): Promise<bigint> {
+  if (quorumParameter === undefined) {
+    const served = await getJson<{ genesis: { params?: { replicaQuorum?: string } } }>(
+      'v1/sync/genesis',
+    );
+    const text = served.genesis.params?.replicaQuorum ?? '0';
+    quorumParameter = /^[0-9]{1,4}$/.test(text) ? BigInt(text) : 0n;
+  }
+  return quorumParameter;
 }
 
 /** The chain the node anchors to (null: none), asked once. */

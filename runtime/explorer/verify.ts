@@ -5,7 +5,8 @@
  * lifecycle rules), each bundle's DRV packet (hash, signer, ML-DSA-87 signature, link to the
  * previous packet), CoherenceLedger entry (hash, link) and seal (fields, signature, hash), each
  * transaction (hash, signature), the payload commitment and the bundle hash over transactions,
- * receipts, rewards and allocations, halt records and the KeyLedger seal. Nothing here trusts a
+ * receipts, rewards and allocations, halt records, the KeyLedger seal and HolonetSync's quorum
+ * certificates (issue 21). Nothing here trusts a
  * hash the node states: each is recomputed and compared with the signed value. Issue 23.
  * @module
  */
@@ -57,6 +58,7 @@ import {
   parseOperatorRecord,
   verifyOperatorRecord,
 } from '../node/records';
+import { certificateIssue, membershipOf, parseCertificate, parseSealJson } from '../sync/protocol';
 import type { BundleTx, BundleView } from './api';
 import { invalid, unchecked, verified, type Verdict } from './dom';
 
@@ -498,5 +500,34 @@ export function checkKeySeal(json: Record<string, unknown>, keys: KeyLedgerCheck
         );
   } catch (err) {
     return invalid('KeyLedger seal', why(err));
+  }
+}
+
+/**
+ * A bundle's quorum certificate (HolonetSync): every attestation's ML-DSA-87 signature under
+ * `QFS/attest/v1`, each by a replica active at that height (the KeyLedger state the bundle's entry
+ * names), one per replica, at least the quorum of the genesis `replicaQuorum`, all for this
+ * bundle's seal. The replicas' re-execution is what they vouch for; the browser checks that they did.
+ */
+export function checkCertificate(
+  json: unknown,
+  view: BundleView,
+  keys: KeyLedgerCheck,
+  quorumParameter: bigint,
+): Verdict {
+  try {
+    const certificate = parseCertificate(json);
+    const state = keys.byHead.get(String(view.coherenceEntry.keyLedgerHead));
+    if (state === undefined)
+      return unchecked('certificate', 'the KeyLedger state of this height is not checked');
+    const membership = membershipOf(keyLedgerView(state), quorumParameter);
+    const issue = certificateIssue(certificate, membership, parseSealJson(view.seal));
+    return issue === null
+      ? verified(
+          `${certificate.attestations.length} replica cosignatures (quorum ${certificate.quorum} of ${certificate.members}), each ML-DSA-87 signature`,
+        )
+      : invalid('certificate', issue);
+  } catch (err) {
+    return invalid('certificate', why(err));
   }
 }

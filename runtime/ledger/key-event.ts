@@ -33,10 +33,21 @@ import {
 } from './wire';
 
 /** Capabilities a key can hold. */
-export const Capability = { ADMIN: 'admin', ORACLE: 'oracle', SEQUENCER: 'sequencer' } as const;
+export const Capability = {
+  ADMIN: 'admin',
+  ORACLE: 'oracle',
+  /** Re-executes and cosigns every bundle (HolonetSync); the active holders are the replica set. */
+  REPLICA: 'replica',
+  SEQUENCER: 'sequencer',
+} as const;
 export type Capability = (typeof Capability)[keyof typeof Capability];
 /** Every capability, sorted. */
-export const CAPABILITIES: readonly Capability[] = Object.freeze(['admin', 'oracle', 'sequencer']);
+export const CAPABILITIES: readonly Capability[] = Object.freeze([
+  'admin',
+  'oracle',
+  'replica',
+  'sequencer',
+]);
 
 /** Most keys a genesis may install. */
 export const GENESIS_KEYS_MAX = 64;

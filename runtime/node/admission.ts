@@ -12,7 +12,8 @@
 import { getAccount, signerKeyOf, type EngineState, type SignedTx } from '../engine';
 import { MempoolFullError, TxRefusedError } from './errors';
 import type { Mempool, MempoolEntry } from './mempool';
-import { toText, type AckRow } from './store';
+import { txRowOf } from './bundle-commit';
+import type { AckRow } from './store';
 
 /** The admission limits (a subset of the node's limits). */
 export type AdmissionLimits = {
@@ -171,18 +172,5 @@ export function isResendable(code: string): boolean {
 
 /** The row that acknowledges a transaction: its wire form as JSON text, its signature as bytes. */
 export function ackRow(e: MempoolEntry, signature: Uint8Array): AckRow {
-  return {
-    txHash: e.tx.hash,
-    seq: e.seq,
-    sender: e.tx.from,
-    nonce: e.tx.nonce.toString(),
-    unsigned: toText(unsignedWire(e.tx)),
-    signature,
-    receivedMs: e.receivedMs,
-  };
-}
-
-/** The wire form without its signature (stored as JSON; the signature goes in a BLOB). */
-function unsignedWire(tx: SignedTx): Record<string, unknown> {
-  return { chainId: tx.chainId, from: tx.from, nonce: tx.nonce.toString(), body: tx.wireBody };
+  return txRowOf(e.tx, signature, e.seq, e.receivedMs);
 }

@@ -1,23 +1,21 @@
 /**
  * The steps of producing a bundle that are not the engine's: stamp the packet (timestamp and seed),
- * sign it, seal the CoherenceLedger entry and, when the bundle changed keys, the KeyLedger, and lay
- * out what the store commits. The sequencer runs them in order around `executeBundle` and owns
+ * sign it, seal the CoherenceLedger entry and, when the bundle changed keys, the KeyLedger (what
+ * the store then commits is bundle-commit.ts's, shared with HolonetSync's replicas). The sequencer runs them in order around `executeBundle` and owns
  * what they read and write (DESIGN.md §3).
  * @module
  */
 import { bytesToHex } from '../codec';
 import { sign, SignatureContext, type KeyPair, type SignPool } from '../crypto';
-import type { BundleResult, EngineState, Receipt, SignedTx } from '../engine';
+import type { BundleResult, EngineState, SignedTx } from '../engine';
 import {
   appendCoherenceEntry,
   coherenceSealBody,
-  coherenceSealHash,
   coherenceSealSigningBytes,
   computePayloadHash,
   createKeySeal,
   createPacket,
   keyLedgerView,
-  keySealHash,
   packetBody,
   packetSigningBytes,
   type CoherenceEntry,
@@ -28,9 +26,6 @@ import {
   type KeyFinalitySeal,
 } from '../ledger';
 import type { Clock, EntropySource } from './clock';
-import type { MempoolEntry } from './mempool';
-import { accountJson, bundleSummaryJson, receiptJson, snapshotJson } from './records';
-import { toText, type BundleCommit } from './store';
 
 /** The sequencer's key and how it signs: on the signing pool when there is one, else inline. */
 export type BundleSigner = {
@@ -157,51 +152,4 @@ export function sealKeyLedger(
   if (!view.hasCapability(key.address, 'sequencer')) return { seal: null, lostCapability: true };
   const timestamp = (result.state.lastPacket as DrvPacket).ttsTimestamp;
   return { seal: createKeySeal(entries, view, { timestamp }, key), lostCapability: false };
-}
-
-/** What the store commits for a bundle, in one SQLite transaction (`NodeStore.commitBundle`). */
-export function bundleCommit(
-  result: BundleResult,
-  entries: readonly MempoolEntry[],
-  sealed: { entry: CoherenceEntry; seal: CoherenceSeal; keySeal: KeyFinalitySeal | null },
-): BundleCommit {
-  const height = Number(result.height);
-  const packet = result.state.lastPacket as DrvPacket;
-  const { entry, seal, keySeal } = sealed;
-  return {
-    bundle: {
-      height,
-      packet: toText(packet),
-      packetHash: result.packetHash,
-      bundleHash: result.bundleHash,
-      opLogHash: result.opLogHash,
-      stateRoot: result.stateRoot,
-      txCount: entries.length,
-      summary: toText(bundleSummaryJson(result)),
-      snapshot: toText(snapshotJson(result.state)),
-    },
-    txs: entries.map((e, i) => ({
-      txHash: e.tx.hash,
-      height,
-      idx: i,
-      receipt: toText(receiptJson(result.receipts[i] as Receipt)),
-    })),
-    accounts: result.changedAccounts.map((c) => ({
-      address: c.address,
-      account: toText(accountJson(c.account)),
-    })),
-    keyEntries: result.keyEntries.map((k) => ({
-      sequence: Number(k.sequence),
-      entry: toText(k),
-      entryHash: k.entryHash,
-    })),
-    keySeal: keySeal === null ? null : { seal: toText(keySeal), sealHash: keySealHash(keySeal) },
-    coherence: {
-      height,
-      entry: toText(entry),
-      entryHash: entry.entryHash,
-      seal: toText(seal),
-      sealHash: coherenceSealHash(seal),
-    },
-  };
 }

@@ -61,6 +61,10 @@ export type NodeConfig = NodeLimits & {
    * this many committed transactions, and in the background (quarantining on a difference) above.
    */
   readonly verifySyncTxsMax: number;
+  /** HolonetSync CIR-511: packet time this far from the replicas' median clock is dissonance (ms). */
+  readonly syncDriftMaxMs: number;
+  /** HolonetSync: most replicas (and other followers) streaming from this node at once. */
+  readonly syncStreamsMax: number;
 } & EntropyConfig;
 
 /**
@@ -111,6 +115,8 @@ export const DEFAULT_CONFIG: NodeConfig = Object.freeze({
   entropyQrngIntervalMs: 3_600_000,
   entropyFetchTimeoutMs: 2_000,
   entropyWaitMs: 5_000,
+  syncDriftMaxMs: 10_000,
+  syncStreamsMax: 64,
 });
 
 export const DEMO_ACCOUNTS = Object.freeze(['alice', 'bob', 'carol']);
@@ -123,6 +129,8 @@ export function paths(dir: string) {
     key: (name: string) => path.join(dir, 'keys', `${name}.key`),
     db: path.join(dir, 'qfs.db'),
     devnetBeacon: path.join(dir, 'beacon-devnet.json'),
+    /** HolonetSync's records: attestations, certificates, evidence (runtime/sync/sync-store.ts). */
+    sync: path.join(dir, 'sync.db'),
   };
 }
 
@@ -154,6 +162,8 @@ export type InitOptions = {
   readonly vdfT?: bigint;
   /** The devnet beacon's period in seconds (default 3, like quicknet). */
   readonly beaconPeriodSeconds?: bigint;
+  /** HolonetSync: replica keys to make (keys/replica-1.key …), active with `replica` at genesis. */
+  readonly replicas?: number;
 };
 
 export type InitResult = {
@@ -192,6 +202,12 @@ export function initDataDir(options: InitOptions): InitResult {
       periodSeconds: options.beaconPeriodSeconds ?? 3n,
     });
     writeDevnetBeacon(p.devnetBeacon, beacon);
+    const replicas = Array.from({ length: options.replicas ?? 0 }, (_, i) => {
+      const name = `replica-${i + 1}`;
+      const key = make(name);
+      accounts.push({ name, address: key.address });
+      return key;
+    });
     genesis = devnetGenesis({
       chainId: options.chainId ?? 'qfs-devnet',
       genesisTime: options.nowMs,
@@ -199,6 +215,7 @@ export function initDataDir(options: InitOptions): InitResult {
       oracle,
       admin,
       users: demo.map((d) => d.key),
+      replicas,
       accounts: demo.map((d) => ({
         address: d.key.address,
         balances: { CHR: '10000', FLX: '10000', PSI: '1000', ATR: '1000', RES: '1000' },

@@ -4,7 +4,14 @@
  * types), never from the files behind it.
  * @module
  */
-export { startNode, VERSION, type RunningNode, type StartOptions } from './node';
+export {
+  startNode,
+  VERSION,
+  type ExtensionContext,
+  type NodeExtension,
+  type RunningNode,
+  type StartOptions,
+} from './node';
 export { NodeStore, type AnchorReport } from './store';
 export type {
   EpochAllocation,

@@ -8,9 +8,10 @@ import { pino } from 'pino';
 import { SignPool, VerifyPool } from '../crypto';
 import { assertManifestIntact, isHalt } from '../guard';
 import type { FastifyInstance } from 'fastify';
+import type { Registry } from 'prom-client';
 import { loadGenesis } from '../engine';
 import type { AnchorStatus } from './anchoring';
-import { buildApp, buildMetricsApp, type ApiOptions } from './api/app';
+import { buildApp, buildMetricsApp, type ApiDeps, type ApiOptions } from './api/app';
 import { createApiMetrics, type ApiMetrics } from './api/metrics';
 import type { PublicChainInfo } from './api/routes/explorer';
 import { ConfigError } from './config-errors';
@@ -44,6 +45,34 @@ export type StartOptions = {
   readonly anchorStatus?: () => AnchorStatus | null;
   /** The chain facts the explorer page is given (`publicChainInfo` of the chain configuration). */
   readonly explorerChain?: () => PublicChainInfo | null;
+  /**
+   * A service started with the node once its sequencer is open, which adds to the node's API and
+   * metrics and stops with it (HolonetSync's hub: runtime/sync). The node knows it only by this
+   * shape, so runtime/node does not import the adapters that use it.
+   */
+  readonly extend?: (node: ExtensionContext) => NodeExtension;
+};
+
+/** What an extension is given. */
+export type ExtensionContext = {
+  readonly dir: string;
+  readonly sequencer: Sequencer;
+  readonly config: NodeConfig;
+  readonly clock: Clock;
+  readonly log: Logger;
+};
+
+/** What an extension adds to the node. */
+export type NodeExtension = {
+  /** Route modules registered with the API's own. */
+  readonly routes?: ApiDeps['routes'];
+  /** A height's certificate hash once confirmed (`confirmed` in GET /v1/tx). */
+  readonly confirmation?: (height: number) => string | null;
+  /** Reported by /v1/status as `sync`. */
+  readonly syncStatus?: () => unknown;
+  /** Adds the extension's metrics to the node's registry; returns how to remove them. */
+  readonly metrics?: (registry: Registry) => () => void;
+  stop(): Promise<void> | void;
 };
 
 export type RunningNode = {
@@ -73,6 +102,13 @@ export async function startNode(options: StartOptions): Promise<RunningNode> {
     pino({ level: process.env.QFS_LOG_LEVEL ?? 'info', base: { component: 'qfs-node' } });
   const core = await openCore(options, config, log);
   const { sequencer, pool } = core;
+  const extension = options.extend?.({
+    dir: options.dir,
+    sequencer,
+    config,
+    clock: options.clock ?? systemClock,
+    log,
+  });
   const checkCode = () => checkIntegrity(sequencer, options.codeRoot);
   checkCode();
   const verification = await startVerification({
@@ -81,7 +117,7 @@ export async function startNode(options: StartOptions): Promise<RunningNode> {
     syncTxsMax: config.verifySyncTxsMax,
     log,
   });
-  const api = await serveApi(options, config, log, core);
+  const api = await serveApi(options, config, log, core, extension);
   sequencer.start();
   const watchdog =
     config.watchdogIntervalMs > 0 ? setInterval(checkCode, config.watchdogIntervalMs) : null;
@@ -90,8 +126,10 @@ export async function startNode(options: StartOptions): Promise<RunningNode> {
     if (watchdog !== null) clearInterval(watchdog);
     await verification.stop();
     await sequencer.stop();
+    await extension?.stop();
     await api.app.close();
     await api.metricsApp?.close();
+    api.removeExtensionMetrics();
     await closeCore(core);
   });
   if (options.daemon === true) exitOnHalt(sequencer, life);
@@ -166,7 +204,13 @@ async function serveApi(
   config: NodeConfig,
   log: Logger,
   core: NodeCore,
-): Promise<{ app: FastifyInstance; metricsApp: FastifyInstance | null; url: string }> {
+  extension: NodeExtension | undefined,
+): Promise<{
+  app: FastifyInstance;
+  metricsApp: FastifyInstance | null;
+  url: string;
+  removeExtensionMetrics: () => void;
+}> {
   const { sequencer, entropy } = core;
   const anchorStatus =
     options.anchorStatus === undefined ? {} : { anchorStatus: options.anchorStatus };
@@ -175,6 +219,7 @@ async function serveApi(
     entropyStatus: () => entropy.status(),
     ...anchorStatus,
   });
+  const removeExtensionMetrics = extension?.metrics?.(metrics.registry) ?? (() => undefined);
   const apiOptions: ApiOptions = {
     limits: {
       rateLimitMax: config.rateLimitPerMinute,
@@ -194,12 +239,15 @@ async function serveApi(
       ...anchorStatus,
       explorer: { chain: options.explorerChain ?? (() => null) },
       entropyStatus: () => entropy.status(),
+      ...(extension?.confirmation === undefined ? {} : { confirmation: extension.confirmation }),
+      ...(extension?.syncStatus === undefined ? {} : { syncStatus: extension.syncStatus }),
+      ...(extension?.routes === undefined ? {} : { routes: extension.routes }),
     },
     apiOptions,
   );
   const url = await listen(app, options.host ?? config.host, options.port ?? config.port);
   const metricsApp = await listenMetrics(config.metricsListen, metrics, apiOptions, log);
-  return { app, metricsApp, url };
+  return { app, metricsApp, url, removeExtensionMetrics };
 }
 
 type Lifecycle = {

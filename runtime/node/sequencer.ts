@@ -39,8 +39,8 @@ import {
 } from '../ledger';
 import { ackRow, isResendable, nextNonceOf, planAdmission, Reservations } from './admission';
 import { Batcher } from './batcher';
+import { bundleCommitOf } from './bundle-commit';
 import {
-  bundleCommit,
   sealBundle,
   sealKeyLedger,
   signPacket,
@@ -510,7 +510,9 @@ export class Sequencer extends EventEmitter {
         'the sequencer key lost its capability in this bundle; KeyLedger left unsealed',
       );
     const committing = performance.now();
-    this.store.commitBundle(bundleCommit(result, entries, { entry, seal, keySeal: keySeal.seal }));
+    const packet = result.state.lastPacket as DrvPacket;
+    const txHashes = entries.map((e) => e.tx.hash);
+    this.store.commitBundle(bundleCommitOf(result, packet, txHashes, entry, seal, keySeal.seal));
     const commitMs = performance.now() - committing;
     // Durable: only now does the in-memory state move and the bundle get announced.
     this.#state = result.state;

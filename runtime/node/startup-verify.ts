@@ -8,7 +8,10 @@
  * @module
  */
 import type { VerifyPool } from '../crypto';
-import type { Logger, Sequencer } from './sequencer';
+import type { HaltEvidence } from '../guard';
+import type { OperatorRecord } from './records';
+import type { Logger } from './sequencer';
+import type { NodeStore } from './store';
 import { differenceEvidence, formatDifference, verifyStore, type VerifyResult } from './verify';
 
 /** The running verification: `done` settles when it ends; `stop` ends a background pass early. */
@@ -19,7 +22,12 @@ export type StartupVerification = {
 };
 
 export type StartupVerifyOptions = {
-  readonly sequencer: Sequencer;
+  /** The node whose store is verified and which quarantines on a difference (sequencer or replica). */
+  readonly sequencer: {
+    readonly store: NodeStore;
+    readonly halted: OperatorRecord | null;
+    halt(cir: number, reason: string, evidence: HaltEvidence): unknown;
+  };
   readonly pool: VerifyPool;
   /** Verify before serving up to this many committed transactions; in the background above. */
   readonly syncTxsMax: number;

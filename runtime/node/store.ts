@@ -130,8 +130,14 @@ export class NodeStore {
     this.#stmts = prepare(db);
   }
 
-  /** Opens (creating if needed) and migrates the store at `path` (':memory:' for tests). */
-  static open(path: string): NodeStore {
+  /**
+   * Opens (creating if needed) and migrates the store at `path` (':memory:' for tests).
+   * @param options - `synchronous`: FULL (default; an acknowledged transaction survives power
+   *   loss) or NORMAL (a HolonetSync replica's store: WAL without an fsync per bundle; consistent
+   *   after any crash, and what power loss takes it fetches again — its cosignatures are recorded
+   *   with FULL in sync.db)
+   */
+  static open(path: string, options: { synchronous?: 'FULL' | 'NORMAL' } = {}): NodeStore {
     let db: Database.Database;
     try {
       db = new Database(path);
@@ -141,7 +147,7 @@ export class NodeStore {
     // Before WAL, and only a new (empty) file takes it: an existing store keeps its page size.
     db.pragma(`page_size = ${STORE_PAGE_BYTES}`);
     db.pragma('journal_mode = WAL');
-    db.pragma('synchronous = FULL');
+    db.pragma(`synchronous = ${options.synchronous === 'NORMAL' ? 'NORMAL' : 'FULL'}`);
     db.pragma('foreign_keys = ON');
     db.pragma('busy_timeout = 5000');
     migrate(db);
@@ -195,34 +201,59 @@ export class NodeStore {
   commitBundle(commit: BundleCommit): void {
     const s = this.#stmts;
     this.#db.transaction(() => {
-      const b = commit.bundle;
-      s.insertBundle.run(
-        b.height,
-        b.packet,
-        b.packetHash,
-        b.bundleHash,
-        b.opLogHash,
-        b.stateRoot,
-        b.txCount,
-        b.summary,
-        b.snapshot,
-      );
       for (const t of commit.txs) {
         // Every bundled transaction was acknowledged first, so its row exists: only the outcome is written.
         if (s.commitTx.run(t.height, t.idx, t.receipt, t.txHash).changes !== 1) {
           throw new StoreError('a bundled transaction has no pending row', { txHash: t.txHash });
         }
       }
-      for (const a of commit.accounts) {
-        s.upsertAccount.run(a.address, a.account, b.height);
-        s.insertAccountChange.run(b.height, a.address, a.account);
-      }
-      for (const k of commit.keyEntries) s.insertKeyEntry.run(k.sequence, k.entry, k.entryHash);
-      if (commit.keySeal !== null)
-        s.insertKeySeal.run(b.height, commit.keySeal.seal, commit.keySeal.sealHash);
-      const c = commit.coherence;
-      s.insertCoherence.run(c.height, c.entry, c.entryHash, c.seal, c.sealHash);
+      this.#writeBundle(commit);
     })();
+  }
+
+  /**
+   * Commits a bundle that arrived with its transactions (a HolonetSync replica has no mempool): each
+   * transaction's bytes and its committed row are written once, with the bundle, in one SQLite
+   * transaction, or nothing.
+   */
+  commitBundleWithTxs(rows: readonly AckRow[], commit: BundleCommit): void {
+    const s = this.#stmts;
+    this.#db.transaction(() => {
+      commit.txs.forEach((t, i) => {
+        const r = rows[i];
+        if (r === undefined || r.txHash !== t.txHash)
+          throw new StoreError('a bundled transaction has no bytes', { txHash: t.txHash });
+        s.insertCommitted.run(r.txHash, r.sender, r.nonce, t.height, t.idx, t.receipt);
+        s.insertTxBytes.run(r.txHash, r.unsigned, r.signature);
+      });
+      this.#writeBundle(commit);
+    })();
+  }
+
+  /** The rows of a bundle besides its transactions' (inside the caller's transaction). */
+  #writeBundle(commit: BundleCommit): void {
+    const s = this.#stmts;
+    const b = commit.bundle;
+    s.insertBundle.run(
+      b.height,
+      b.packet,
+      b.packetHash,
+      b.bundleHash,
+      b.opLogHash,
+      b.stateRoot,
+      b.txCount,
+      b.summary,
+      b.snapshot,
+    );
+    for (const a of commit.accounts) {
+      s.upsertAccount.run(a.address, a.account, b.height);
+      s.insertAccountChange.run(b.height, a.address, a.account);
+    }
+    for (const k of commit.keyEntries) s.insertKeyEntry.run(k.sequence, k.entry, k.entryHash);
+    if (commit.keySeal !== null)
+      s.insertKeySeal.run(b.height, commit.keySeal.seal, commit.keySeal.sealHash);
+    const c = commit.coherence;
+    s.insertCoherence.run(c.height, c.entry, c.entryHash, c.seal, c.sealHash);
   }
 
   /** Height of the last committed bundle, or −1 before the first. */
@@ -591,6 +622,11 @@ function prepare(db: Database.Database) {
     ),
     insertBundle: db.prepare(
       'INSERT INTO bundles (height, packet, packet_hash, bundle_hash, op_log_hash, state_root, tx_count, summary, snapshot) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
+    ),
+    insertCommitted: db.prepare(
+      // A committed row keeps no mempool order or arrival time (schema version 3).
+      `INSERT INTO txs (tx_hash, seq, sender, nonce, received_ms, status, height, idx, receipt)
+       VALUES (?, NULL, ?, ?, NULL, 'committed', ?, ?, ?)`,
     ),
     commitTx: db.prepare(
       // The mempool's arrival order and time go with the pending state (schema version 3).

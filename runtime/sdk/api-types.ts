@@ -28,6 +28,9 @@ export type TxView =
       readonly height: number;
       readonly index: number;
       readonly receipt: ReceiptView;
+      /** HolonetSync: true once the bundle has a quorum certificate (absent on a node without it). */
+      readonly confirmed?: boolean;
+      readonly certificateHash?: string;
     }
   | {
       readonly txHash: string;
@@ -142,4 +145,6 @@ export type NodeStatus = {
     readonly lastAnchorAtMs: number | null;
     readonly nextRetryAtMs: number | null;
   } | null;
+  /** HolonetSync: role, confirmed height, replicas and their lag (null without it). */
+  readonly sync?: unknown;
 };

@@ -129,6 +129,24 @@ export class QfsClient {
     }
   }
 
+  /**
+   * Polls until the transaction's bundle is confirmed by a quorum certificate (HolonetSync), or the
+   * transaction is rejected or committed with a failed receipt (nothing to confirm for the sender).
+   * @throws {TxWaitTimeoutError} when it is not confirmed after `timeoutMs`
+   */
+  async waitForConfirmation(txHash: string, options: WaitOptions = {}): Promise<SettledTx> {
+    const timeoutMs = options.timeoutMs ?? 60_000;
+    const intervalMs = options.intervalMs ?? 100;
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const view = await this.tx(txHash);
+      if (view.status === 'rejected' || (view.status === 'committed' && view.confirmed === true))
+        return view;
+      if (Date.now() + intervalMs > deadline) throw new TxWaitTimeoutError({ txHash, timeoutMs });
+      await new Promise((resolve) => setTimeout(resolve, intervalMs));
+    }
+  }
+
   /** Balances, nonce and KeyLedger record of an address (zeros for an untouched address). */
   account(address: string): Promise<AccountView> {
     return this.#request<AccountView>('GET', `/v1/accounts/${encodeURIComponent(address)}`);

@@ -85,3 +85,14 @@ export function rotateBody(
   };
   return keyEventBody(chainId, { type: 'rotate', data }, [oldKey, newKey]);
 }
+
+/** An admin's grant or withdrawal of a capability (e.g. `replica`, HolonetSync membership). */
+export function capabilityBody(
+  chainId: string,
+  type: 'grant' | 'withdraw',
+  keyId: string,
+  capability: string,
+  admin: KeyPair,
+): Record<string, unknown> {
+  return keyEventBody(chainId, { type, data: { keyId, capability } }, [admin]);
+}

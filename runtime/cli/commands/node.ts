@@ -12,6 +12,7 @@ import { signOperatorRecord } from '../../node/records';
 import { NodeStore } from '../../node/store';
 import { publicChainInfo, startNode } from '../../node';
 import { verifyStore } from '../../node/verify';
+import { holonetSync } from '../../sync/attach';
 import { startAnchoring, type Anchoring } from '../../chain/anchoring';
 import { readChainConfig } from '../../chain/config';
 import { connectChain } from '../../chain/connect';
@@ -35,6 +36,7 @@ type InitArgs = {
   kdfLogN: string;
   vdfT?: string;
   beaconPeriod: string;
+  replicas: string;
 };
 
 function registerInit(program: Command, io: CliIo, state: State): void {
@@ -51,6 +53,11 @@ function registerInit(program: Command, io: CliIo, state: State): void {
     .option('--kdf-log-n <n>', 'scrypt cost log2(N) of the new key files (14..20)', '18')
     .option('--vdf-t <n>', 'VDF delay T of the devnet genesis (squarings per beacon round)')
     .option('--beacon-period <s>', 'period of the devnet beacon in seconds (1..60)', '3')
+    .option(
+      '--replicas <n>',
+      'devnet genesis: make N HolonetSync replica keys (keys/replica-1.key …) holding `replica`',
+      '0',
+    )
     .action(async (o: InitArgs) => runCommand(io, state, () => runInit(io, state, o)));
 }
 
@@ -63,6 +70,9 @@ async function runInit(io: CliIo, state: State, o: InitArgs): Promise<void> {
     return usage(io, state, '--vdf-t must be a positive integer');
   if (!/^[1-9][0-9]?$/.test(o.beaconPeriod) || Number(o.beaconPeriod) > 60)
     return usage(io, state, '--beacon-period must be an integer in [1, 60]');
+  const replicas = Number(o.replicas);
+  if (!Number.isInteger(replicas) || replicas < 0 || replicas > 16)
+    return usage(io, state, '--replicas must be an integer in [0, 16]');
   const result = initDataDir({
     dir: o.dir,
     passphrase,
@@ -75,6 +85,7 @@ async function runInit(io: CliIo, state: State, o: InitArgs): Promise<void> {
     nowMs: systemClock.nowMs(),
     ...(o.vdfT === undefined ? {} : { vdfT: BigInt(o.vdfT) }),
     beaconPeriodSeconds: BigInt(o.beaconPeriod),
+    replicas,
   });
   println(io, `initialised ${o.dir} (chain ${result.chainId})`);
   println(io, `sequencer: ${result.sequencer}`);
@@ -118,6 +129,7 @@ async function runStart(io: CliIo, state: State, o: StartArgs): Promise<void> {
     handleSignals: true,
     anchorStatus: () => anchoring?.service.status ?? null,
     explorerChain: () => publicChainInfo(chain, process.env),
+    extend: holonetSync().extend,
   });
   if (chain !== null && connection !== null) {
     anchoring = startAnchoring(node, chain, connection, node.log);

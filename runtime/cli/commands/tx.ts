@@ -12,7 +12,13 @@ import type { QfsClient, SettledTx, Submitted, TxView } from '../../sdk';
 import { EXIT_FAILURE, println, usage, type CliIo } from '../io';
 import { clientFor, runNodeCommand, unlockKey } from '../node-client';
 
-type CommonOptions = { key: string; url?: string; wait?: boolean; timeout: string; json?: boolean };
+type CommonOptions = {
+  key: string;
+  url?: string;
+  wait?: boolean | string;
+  timeout: string;
+  json?: boolean;
+};
 
 /** Default `--timeout` of `--wait`, in ms. */
 export const WAIT_TIMEOUT_MS_DEFAULT = 60_000;
@@ -34,7 +40,7 @@ export function registerTxCommands(program: Command, io: CliIo, state: { exitCod
       if (!isToken(options.token))
         return usage(io, state, `--token must be one of ${TOKENS.join(', ')}`);
       const token = options.token;
-      if (!checkTimeout(io, state, options.timeout)) return;
+      if (!checkTimeout(io, state, options.timeout) || !checkWait(io, state, options.wait)) return;
       await runNodeCommand(io, state, async () => {
         const to = parseAddress(options.to);
         const amount = UD.parse(options.amount);
@@ -56,7 +62,7 @@ export function registerTxCommands(program: Command, io: CliIo, state: { exitCod
     async (options: CommonOptions & { kind: string; units: string; ref: string }) => {
       if (!UNITS.test(options.units))
         return usage(io, state, '--units must be a whole number of at least 1');
-      if (!checkTimeout(io, state, options.timeout)) return;
+      if (!checkTimeout(io, state, options.timeout) || !checkWait(io, state, options.wait)) return;
       await runNodeCommand(io, state, async () => {
         const key = await unlockKey(io, options.key);
         const client = clientFor(options.url);
@@ -89,9 +95,23 @@ function common(command: Command): Command {
   return command
     .requiredOption('--key <file>', 'encrypted key file (passphrase: QFS_PASSPHRASE or prompt)')
     .option('--url <url>', 'node API (default: $QFS_URL or http://127.0.0.1:7545)')
-    .option('--wait', 'wait until the transaction is committed or rejected')
+    .option(
+      '--wait [stage]',
+      'wait until the transaction is committed (or rejected); `--wait confirmed`: until its bundle has a quorum certificate (HolonetSync)',
+    )
     .option('--timeout <ms>', 'how long --wait waits', String(WAIT_TIMEOUT_MS_DEFAULT))
     .option('--json', 'print JSON');
+}
+
+function checkWait(
+  io: CliIo,
+  state: { exitCode: number },
+  wait: boolean | string | undefined,
+): boolean {
+  if (wait === undefined || wait === true || wait === 'committed' || wait === 'confirmed')
+    return true;
+  usage(io, state, '--wait takes no value, `committed` or `confirmed`');
+  return false;
 }
 
 function checkTimeout(io: CliIo, state: { exitCode: number }, timeout: string): boolean {
@@ -109,9 +129,12 @@ async function report(
   options: CommonOptions,
 ): Promise<void> {
   let settled: SettledTx | undefined;
-  if (options.wait === true && submitted.status === 'pending') {
-    settled = await client.waitForTx(submitted.txHash, { timeoutMs: Number(options.timeout) });
-  } else if (options.wait === true) {
+  const timeoutMs = Number(options.timeout);
+  if (options.wait === 'confirmed') {
+    settled = await client.waitForConfirmation(submitted.txHash, { timeoutMs });
+  } else if (options.wait !== undefined && submitted.status === 'pending') {
+    settled = await client.waitForTx(submitted.txHash, { timeoutMs });
+  } else if (options.wait !== undefined) {
     settled = (await client.tx(submitted.txHash)) as SettledTx;
   }
   const view: TxView = settled ?? { txHash: submitted.txHash, status: 'pending' };
@@ -125,7 +148,7 @@ async function report(
   }
   const failed =
     view.status === 'rejected' || (view.status === 'committed' && view.receipt.status !== 'ok');
-  if (failed || (options.wait !== true && submitted.status === 'rejected'))
+  if (failed || (options.wait === undefined && submitted.status === 'rejected'))
     state.exitCode = EXIT_FAILURE;
 }
 
@@ -141,6 +164,11 @@ function printView(io: CliIo, view: TxView, withHash = true): void {
       `receipt: ${r.status}${r.code === undefined ? '' : ` ${r.code}: ${r.reason ?? ''}`}`,
     );
     if (r.fee !== undefined) println(io, `fee: ${r.fee} FLX`);
+    if (view.confirmed !== undefined)
+      println(
+        io,
+        `confirmed: ${view.confirmed ? `yes (certificate ${view.certificateHash})` : 'no'}`,
+      );
   } else if (view.status === 'rejected') {
     println(io, `reason: ${view.code}: ${view.reason}`);
   }

@@ -4,11 +4,11 @@
  * metrics, rewards, allocations and the seal.
  * @module
  */
-import { bundleTxs, type BundleTx, type BundleView } from '../api';
+import { bundleTxs, getJson, isNotFound, type BundleTx, type BundleView } from '../api';
 import { fields, h, link, mark, markWithReason, section, short, table, type Verdict } from '../dom';
 import { trimAmount, utc } from '../format';
-import { checkedKeys, loadBundle, refreshStatus } from '../state';
-import { checkBundleBody } from '../verify';
+import { checkedKeys, loadBundle, refreshStatus, replicaQuorumParameter } from '../state';
+import { checkBundleBody, checkCertificate, type KeyLedgerCheck } from '../verify';
 import type { Page } from './page';
 import { txSummary } from './tx';
 
@@ -25,6 +25,7 @@ export const bundlePage: Page = {
     const { view, header } = await loadBundle(height, keys);
     const txs = await bundleTxs(height, view.txCount);
     const body = checkBundleBody(view, txs, header, keys);
+    const certificate = await certificateOf(view, keys);
     if (!isCurrent()) return;
     const txMarks = body.txs;
     const badTxs = txMarks.filter((v) => v.state !== 'verified').length;
@@ -61,7 +62,7 @@ export const bundlePage: Page = {
           'Metrics come from the op log, whose hash the seal covers; the browser does not re-execute the bundle (`qfs replay` does). Rewards, allocations and receipts are covered by the bundle hash checked above.',
         ),
       ),
-      summary(view),
+      summary(view, certificate),
       packetSection(view),
       transactions(txs, txMarks),
       metrics(view),
@@ -71,7 +72,31 @@ export const bundlePage: Page = {
   },
 };
 
-function summary(view: BundleView): HTMLElement {
+/** The bundle's certificate slot: checked here, or why there is none. */
+async function certificateOf(view: BundleView, keys: KeyLedgerCheck): Promise<HTMLElement> {
+  let json: { attestations?: { replica: string }[] };
+  try {
+    json = await getJson(`v1/bundles/${view.height}/certificate`);
+  } catch (err) {
+    if (!isNotFound(err)) throw err;
+    return h(
+      'span',
+      { class: 'empty', 'data-slot': 'certificate' },
+      '— not confirmed: no HolonetSync quorum certificate for this bundle (yet, or no replicas on the KeyLedger)',
+    );
+  }
+  const verdict = checkCertificate(json, view, keys, await replicaQuorumParameter());
+  return h(
+    'span',
+    { 'data-slot': 'certificate' },
+    `${json.attestations?.length ?? 0} cosignatures `,
+    markWithReason(verdict, `certificate-${view.height}`),
+    h('br', {}),
+    h('small', {}, (json.attestations ?? []).map((a) => `${a.replica.slice(0, 12)}…`).join(', ')),
+  );
+}
+
+function summary(view: BundleView, certificate: HTMLElement): HTMLElement {
   return section(
     'Bundle',
     fields([
@@ -87,14 +112,7 @@ function summary(view: BundleView): HTMLElement {
       ['state root', short(view.stateRoot, 16)],
       ['ledger entry hash', short(String(view.coherenceEntry.entryHash), 16)],
       ['seal hash', short(view.sealHash, 16)],
-      [
-        'certificate (replica cosignatures)',
-        h(
-          'span',
-          { class: 'empty', 'data-slot': 'certificate' },
-          '— none: HolonetSync (replicas re-executing and cosigning seals) is not built yet',
-        ),
-      ],
+      ['certificate (replica cosignatures)', certificate],
     ]),
   );
 }

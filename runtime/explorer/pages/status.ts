@@ -1,12 +1,13 @@
 /**
  * The status page: the node at a glance (height, head hash, mempool, halt state, anchoring lag),
- * the latest seal checked, an empty slot for confirmations and replicas (HolonetSync does not
- * exist yet, so nothing is shown there rather than something made up), and charts over the newest
+ * the latest seal checked, HolonetSync's confirmed height and each replica's progress (as the node
+ * reports them; each bundle's certificate is checked on its page), and charts over the newest
  * bundles.
  * @module
  */
 import { chart } from '../charts';
-import { fields, h, link, mark, section, short } from '../dom';
+import { fields, h, link, mark, section, short, table } from '../dom';
+import type { SyncStatusView } from '../api';
 import { plotValue, trimAmount } from '../format';
 import {
   anchoringLag,
@@ -44,6 +45,47 @@ export const statusPage: Page = {
     );
   },
 };
+
+/** HolonetSync as the node reports it: confirmed height, quorum, each replica's lag. */
+function replicas(sync: SyncStatusView | null): HTMLElement {
+  if (sync === null)
+    return h(
+      'span',
+      { class: 'empty', 'data-slot': 'replicas' },
+      '— this node runs no HolonetSync',
+    );
+  if (sync.role === 'replica')
+    return h(
+      'span',
+      { 'data-slot': 'replicas' },
+      `a HolonetSync replica (${(sync.address ?? '').slice(0, 12)}…) following ${sync.follow ?? '?'}: cosigned to height ${sync.cosignedHeight ?? -1}, ${sync.lagHeights ?? 0} behind`,
+    );
+  const list = sync.replicas ?? [];
+  if (list.length === 0)
+    return h(
+      'span',
+      { class: 'empty', 'data-slot': 'replicas' },
+      '— no HolonetSync replicas on the KeyLedger: bundles are committed, none is confirmed',
+    );
+  return h(
+    'span',
+    { 'data-slot': 'replicas' },
+    h(
+      'span',
+      { 'data-field': 'confirmed' },
+      `confirmed to height ${sync.confirmedHeight} (quorum ${sync.quorum ?? '?'} of ${list.length} replicas)`,
+    ),
+    table(
+      ['replica', 'attested height', 'behind', 'lag'],
+      list.map((r) => [
+        link(`account/${r.address}`, `${r.address.slice(0, 12)}…`),
+        String(r.attestedHeight),
+        `${r.lagHeights} bundles`,
+        r.lagSeconds === null ? '—' : `${r.lagSeconds.toFixed(1)} s`,
+      ]),
+    ),
+  );
+}
 
 /** Metrics, fees and transactions per bundle over the loaded bundles; anchoring lag over time. */
 function charts(): HTMLElement {
@@ -127,7 +169,7 @@ function statusFields(status: StatusView, latest: Latest): [string, Node | strin
           ),
     ],
     ['anchoring', anchoringField(status.anchoring)],
-    ['confirmations / replicas', replicasSlot()],
+    ['confirmations / replicas', replicas(status.sync ?? null)],
   ];
 }
 
@@ -140,13 +182,5 @@ function anchoringField(anchor: StatusView['anchoring']): HTMLElement {
     typeof anchor.lastError === 'string'
       ? h('span', { class: 'bad-text' }, ` (last error: ${anchor.lastError})`)
       : null,
-  );
-}
-
-function replicasSlot(): HTMLElement {
-  return h(
-    'span',
-    { class: 'empty', 'data-slot': 'replicas' },
-    '— not available: HolonetSync (replicas and their attestations) is not built yet, so no replica confirms bundles to this node',
   );
 }

@@ -10,7 +10,8 @@ import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { EntropyStatus } from '../../entropy/service';
 import type { AnchorStatus } from '../anchoring';
-import type { Logger, Sequencer } from '../sequencer';
+import type { LedgerNode } from '../ledger-node';
+import type { Logger } from '../sequencer';
 import { ApiBadRequestError, ApiRateLimitedError, ApiRouteNotFoundError } from './errors';
 import { registerExplorerStatic } from './explorer-static';
 import { httpStatusOf, isLoggedFailure, toHttpError } from './http-errors';
@@ -37,7 +38,8 @@ export { DEFAULT_API_LIMITS, type ApiLimits } from './limits';
 export const DEFAULT_API_PORT = 7545;
 
 export type ApiDeps = {
-  readonly sequencer: Sequencer;
+  /** The sequencer, or a replica (read-only: it refuses transactions). */
+  readonly sequencer: LedgerNode;
   /** Node software version, reported by /v1/status and the OpenAPI document. */
   readonly version: string;
   /** Where anchoring stands, reported by /v1/status and /metrics (null: the node does not anchor). */
@@ -46,6 +48,12 @@ export type ApiDeps = {
   readonly explorer?: ExplorerDeps & { readonly dir?: string };
   /** The entropy service's status (beacon, VDF, staleness, CIR-511), for /v1/status and /metrics. */
   readonly entropyStatus?: () => EntropyStatus | null;
+  /** HolonetSync: a height's certificate hash once confirmed (`confirmed` in GET /v1/tx). */
+  readonly confirmation?: (height: number) => string | null;
+  /** HolonetSync's view, reported by /v1/status as `sync`. */
+  readonly syncStatus?: () => unknown;
+  /** More route modules, registered with the API's own (HolonetSync's sync routes). */
+  readonly routes?: readonly ((api: FastifyInstance, ctx: RouteContext) => void)[];
 };
 
 export type ApiOptions = {
@@ -92,6 +100,8 @@ export function buildApp(deps: ApiDeps, options: ApiOptions = {}): FastifyInstan
     version: deps.version,
     anchorStatus: deps.anchorStatus,
     entropyStatus: deps.entropyStatus,
+    confirmation: deps.confirmation,
+    syncStatus: deps.syncStatus,
   };
   app.register(swagger, {
     openapi: {
@@ -107,6 +117,10 @@ export function buildApp(deps: ApiDeps, options: ApiOptions = {}): FastifyInstan
         { name: 'transactions', description: 'submit and follow transactions' },
         { name: 'ledger', description: 'committed accounts, bundles and seals' },
         { name: 'node', description: 'status and metrics' },
+        {
+          name: 'sync',
+          description: 'HolonetSync: sealed bundles, attestations, certificates, evidence',
+        },
       ],
     },
   });
@@ -127,6 +141,7 @@ export function buildApp(deps: ApiDeps, options: ApiOptions = {}): FastifyInstan
     registerExportRoutes(api, ctx);
     registerNodeRoutes(api, ctx);
     registerExplorerRoutes(api, ctx, deps.explorer ?? {});
+    for (const register of deps.routes ?? []) register(api, ctx);
     const access = options.metricsAccess ?? 'open';
     if (access !== 'off')
       registerMetricsRoute(api, metrics, access === 'token' ? options.metricsToken : undefined);

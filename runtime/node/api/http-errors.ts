@@ -60,7 +60,13 @@ type RouteErrorCode =
   | 'CRYPTO_INVALID_INPUT'
   // An address in a path with a wrong EIP-55 checksum.
   | 'CODEC_BAD_ADDRESS'
-  | 'CRYPTO_POOL_CLOSED';
+  | 'CRYPTO_POOL_CLOSED'
+  // HolonetSync (runtime/sync): malformed messages, refusals, writes sent to a replica.
+  | 'SYNC_MALFORMED'
+  | 'SYNC_REFUSED'
+  | 'SYNC_NOT_READY'
+  | 'SYNC_ATTESTATION_INVALID'
+  | 'NODE_READ_ONLY';
 
 // Compile-time check: a code a route can throw but the table lacks is a type error here.
 const TABLE_COVERS_ROUTES: Exclude<RouteErrorCode, ApiErrorCode> extends never ? true : never =

@@ -8,7 +8,8 @@ import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom
 import type { BundleResult } from '../../engine';
 import type { EntropyStatus } from '../../entropy/service';
 import type { AnchorStatus } from '../anchoring';
-import type { BundleTiming, Sequencer } from '../sequencer';
+import type { LedgerNode } from '../ledger-node';
+import type { BundleTiming } from '../sequencer';
 
 export type ApiMetrics = {
   readonly registry: Registry;
@@ -36,7 +37,7 @@ export const HTTP_DURATION_BUCKETS = Object.freeze([
  *   event-loop lag, GC)
  */
 export function createApiMetrics(
-  seq: Sequencer,
+  seq: LedgerNode,
   options: {
     processMetrics: boolean;
     entropyStatus?: () => EntropyStatus | null;
@@ -173,7 +174,7 @@ function anchorGauges(registers: Registry[], status: () => AnchorStatus | null):
 }
 
 /** Gauges read from the sequencer when scraped: height, mempool depth, halt. */
-function sequencerGauges(registers: Registry[], seq: Sequencer): void {
+function sequencerGauges(registers: Registry[], seq: LedgerNode): void {
   const gauge = (name: string, help: string, read: () => number) =>
     new Gauge({
       name,

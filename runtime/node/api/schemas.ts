@@ -181,6 +181,12 @@ export const txViewSchema = {
     receipt: receiptSchema,
     code: { type: 'string', description: 'rejection code (rejected)' },
     reason: { type: 'string', description: 'rejection reason (rejected)' },
+    confirmed: {
+      type: 'boolean',
+      description:
+        'committed, on a node running HolonetSync: true once the bundle has a quorum certificate',
+    },
+    certificateHash: { ...hashSchema, description: 'the quorum certificate (confirmed)' },
   },
 } as const;
 
@@ -422,6 +428,10 @@ export const statusSchema = {
         'round and its age, the provider’s reachability, the QRNG, the last packet’s source and ' +
         'stale rounds, and how many bundles were CIR-511 entropy dissonances (docs/entropy.md); ' +
         'mode "unverified" on a chain without an entropy policy',
+    },
+    sync: {
+      description:
+        'HolonetSync: role (sequencer or replica), confirmed height, replicas and their lag; null without it',
     },
   },
 } as const;

@@ -9,10 +9,18 @@ import { amountsJson, EMPTY_ACCOUNT, getAccount, type Receipt } from '../../engi
 import { keyLedgerView } from '../../ledger';
 import { UD } from '../../math';
 import { NotFoundError } from '../errors';
-import type { Sequencer, TxStatus } from '../sequencer';
+import type { LedgerNode } from '../ledger-node';
+import type { TxStatus } from '../sequencer';
 
-/** A transaction's status: pending, committed (height, index, receipt) or rejected (code, reason). */
-export function txView(status: TxStatus): Record<string, unknown> {
+/**
+ * A transaction's status: pending, committed (height, index, receipt) or rejected (code, reason).
+ * With HolonetSync (`confirmation`), a committed one also says whether its bundle is confirmed by
+ * a quorum certificate, and which.
+ */
+export function txView(
+  status: TxStatus,
+  confirmation?: (height: number) => string | null,
+): Record<string, unknown> {
   switch (status.status) {
     case 'pending':
       return { txHash: status.txHash, status: 'pending' };
@@ -23,6 +31,7 @@ export function txView(status: TxStatus): Record<string, unknown> {
         height: status.height,
         index: status.index,
         receipt: receiptView(status.receipt),
+        ...(confirmation === undefined ? {} : confirmationView(confirmation(status.height))),
       };
     case 'rejected':
       return {
@@ -32,6 +41,10 @@ export function txView(status: TxStatus): Record<string, unknown> {
         reason: status.reason,
       };
   }
+}
+
+function confirmationView(certificateHash: string | null): Record<string, unknown> {
+  return certificateHash === null ? { confirmed: false } : { confirmed: true, certificateHash };
 }
 
 function receiptView(r: Receipt): Record<string, unknown> {
@@ -48,7 +61,7 @@ function receiptView(r: Receipt): Record<string, unknown> {
  * touched has zero balances, nonce 0 and no key.
  * @throws {CodecBadAddressError} when a mixed-case address has a wrong EIP-55 checksum
  */
-export function accountView(seq: Sequencer, input: string): Record<string, unknown> {
+export function accountView(seq: LedgerNode, input: string): Record<string, unknown> {
   const address = parseAddress(input);
   const state = seq.state;
   const account = getAccount(state.accounts, address) ?? EMPTY_ACCOUNT;
@@ -78,7 +91,7 @@ export function accountView(seq: Sequencer, input: string): Record<string, unkno
  * (metrics, rewards, allocations, fees, dissonance), its CoherenceLedger entry and seal.
  * @throws {NotFoundError} when no bundle has this height
  */
-export function bundleView(seq: Sequencer, height: number): Record<string, unknown> {
+export function bundleView(seq: LedgerNode, height: number): Record<string, unknown> {
   const row = seq.store.bundle(height);
   if (row === undefined) throw new NotFoundError('bundle', { height });
   const coherence = seq.store.coherence(height);
@@ -111,7 +124,7 @@ export function bundleView(seq: Sequencer, height: number): Record<string, unkno
  * The latest CoherenceLedger finality seal.
  * @throws {NotFoundError} before the first bundle
  */
-export function latestSealView(seq: Sequencer): Record<string, unknown> {
+export function latestSealView(seq: LedgerNode): Record<string, unknown> {
   const head = seq.store.headHeight();
   const row = head < 0 ? undefined : seq.store.coherence(head);
   if (row === undefined) throw new NotFoundError('coherence seal', { height: head });
@@ -127,7 +140,7 @@ export function latestSealView(seq: Sequencer): Record<string, unknown> {
  * The latest KeyLedger finality seal (written by bundles that carry key events).
  * @throws {NotFoundError} before the first such bundle
  */
-export function keySealView(seq: Sequencer): Record<string, unknown> {
+export function keySealView(seq: LedgerNode): Record<string, unknown> {
   const row = seq.store.latestKeySeal();
   if (row === undefined) throw new NotFoundError('KeyLedger seal', {});
   return { height: row.height, seal: JSON.parse(row.seal), sealHash: row.sealHash };
@@ -135,10 +148,11 @@ export function keySealView(seq: Sequencer): Record<string, unknown> {
 
 /** The node at a glance: chain, heights, head hashes, halt, mempool depth, anchoring. */
 export function statusView(
-  seq: Sequencer,
+  seq: LedgerNode,
   version: string,
   anchoring: AnchorStatus | null,
   entropy: unknown = null,
+  sync: unknown = null,
 ): Record<string, unknown> {
   const state = seq.state;
   const head = seq.coherenceHead;
@@ -166,6 +180,7 @@ export function statusView(
     entropy: plainJson(
       entropy ?? { mode: 'unverified', lastSource: state.lastPacket?.entropy.source ?? null },
     ),
+    sync: plainJson(sync ?? null),
   };
 }
 

@@ -3,9 +3,10 @@
  * The explorer in a real browser (Debian's Chromium through playwright-core) against the devnet
  * of `npm start`: Hardhat chain, contracts, sequencer with its API and explorer, anchoring, signed
  * workload. Each page is opened and read as a person would (screenshots in test-output/explorer/).
- * ├── status: the latest height, a verified latest seal, an empty replicas slot
+ * ├── status: the latest height, a verified latest seal, the confirmed height and the two replicas
  * ├── bundles: every packet, entry, seal and link verified
- * ├── bundle: a transfer's amount, every transaction, payload and bundle hash verified
+ * ├── bundle: a transfer's amount, every transaction, payload and bundle hash verified, and its
+ * │   HolonetSync certificate (two replicas' cosignatures) verified
  * ├── transaction: amount, status, verified
  * ├── account: five balances, key status, on-chain balances read through ethers, "equal"
  * ├── KeyLedger: the genesis hash, a registration verified, the KeyLedger seal verified
@@ -46,9 +47,15 @@ describe('explorer (Chromium against the devnet)', function () {
       dir: tempDir('qfs-explorer-'),
       log: pino({ level: 'silent' }),
       apiPort: 0,
+      replicas: 2,
     });
     await runDemoWorkload(devnet, 4, 'qfs-devnet-insecure');
     transfer = await submitTransferAndRegistration(devnet);
+    const confirmedBy = Date.now() + 60_000;
+    while (devnet.sync.hub().confirmation(transfer.height) === null) {
+      if (Date.now() > confirmedBy) throw new Error('the transfer’s bundle was not confirmed');
+      await new Promise((r) => setTimeout(r, 100));
+    }
     browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
   });
@@ -77,7 +84,7 @@ describe('explorer (Chromium against the devnet)', function () {
     );
   };
 
-  it('status: shows the latest height, the latest seal verified and an empty replicas slot', async () => {
+  it('status: shows the latest height, the latest seal verified and the replicas’ confirmations', async () => {
     await open('');
     const head = Number(devnet.node.sequencer.state.height) - 1;
     await page.waitForFunction(
@@ -90,7 +97,9 @@ describe('explorer (Chromium against the devnet)', function () {
     expect(await text('[data-field=anchoring]')).to.match(
       /^anchored to height \d+; lag \d+ bundles/,
     );
-    expect(await text('[data-slot=replicas]')).to.contain('HolonetSync');
+    expect(await text('[data-field=confirmed]')).to.match(
+      /^confirmed to height \d+ \(quorum 2 of 2 replicas\)$/,
+    );
     await page.waitForSelector('[data-chart=c-holo] canvas', { timeout: WAIT_MS });
     // The lag chart draws from the second status poll on (one every 2 s).
     await page.waitForSelector('[data-chart=lag] canvas', { timeout: WAIT_MS });
@@ -108,7 +117,7 @@ describe('explorer (Chromium against the devnet)', function () {
     await shot('bundles');
   });
 
-  it('bundle: shows the transfer and verifies every transaction, the payload and the bundle hash', async () => {
+  it('bundle: shows the transfer and verifies every transaction, the payload, the bundle hash and its certificate', async () => {
     await open(`bundle/${transfer.height}`);
     const states = await marks(6);
     await page.waitForSelector(`[data-check="tx-${transfer.hash}"]`, { timeout: WAIT_MS });
@@ -120,7 +129,8 @@ describe('explorer (Chromium against the devnet)', function () {
     expect(states[`bundle-hash-${transfer.height}`]).to.equal('verified');
     expect(await page.locator('table.list').first().textContent()).to.contain('transfer 12.25 CHR');
     expect(await text('[data-field=entropy]')).to.contain('"source"');
-    expect(await text('[data-slot=certificate]')).to.contain('HolonetSync');
+    expect(all[`certificate-${transfer.height}`]).to.equal('verified');
+    expect(await text('[data-slot=certificate]')).to.match(/^2 cosignatures verified/);
     await shot('bundle');
   });
 

@@ -22,7 +22,7 @@ describe('loadConfig', () => {
     return file;
   }
 
-  it('reads the project config: the five core folders and the pure files of runtime/crypto and runtime/entropy', () => {
+  it('reads the project config: the core folders and the pure files of runtime/crypto and runtime/entropy', () => {
     expect(loadConfig(path.join(ROOT, 'zero-sim.config.json')).core).to.deep.equal([
       'runtime/math',
       'runtime/codec',
@@ -39,6 +39,7 @@ describe('loadConfig', () => {
       'runtime/entropy/policy.ts',
       'runtime/entropy/record.ts',
       'runtime/entropy/vdf.ts',
+      'runtime/sync/protocol',
     ]);
   });
 

@@ -27,6 +27,7 @@ export function registerNodeRoutes(app: FastifyInstance, ctx: RouteContext): voi
         ctx.version,
         ctx.anchorStatus?.() ?? null,
         ctx.entropyStatus?.() ?? null,
+        ctx.syncStatus?.() ?? null,
       ),
   );
 }

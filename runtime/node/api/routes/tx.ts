@@ -102,7 +102,7 @@ function registerTxStatus(app: FastifyInstance, ctx: RouteContext): void {
     async (request) => {
       const status = ctx.sequencer.txStatus(request.params.hash);
       if (status === null) throw new NotFoundError('transaction', { txHash: request.params.hash });
-      return txView(status);
+      return txView(status, ctx.confirmation);
     },
   );
 }

@@ -71,6 +71,7 @@ describe('ledger routes', () => {
         anchoring: null,
         // A chain without a genesis entropy policy, and no packet yet.
         entropy: { mode: 'unverified', lastSource: null },
+        sync: null, // no HolonetSync on this app
       });
     });
   });
