@@ -113,8 +113,8 @@ function mutate(wire: Wire, m: Mutation): Wire {
   else {
     const target = parent[last];
     if (typeof target === 'object' && target !== null && !Array.isArray(target))
-      (target as Record<string, unknown>)[m.key] = m.value;
-    else parent[m.key] = m.value;
+      ownKey(target as Record<string, unknown>, m.key, m.value);
+    else ownKey(parent, m.key, m.value);
   }
   return copy;
 }
@@ -326,11 +326,11 @@ describe('adversarial: fuzzing a real node over HTTP (fast-check)', function () 
         if (batch && answers[0]?.status === 200) {
           const results = (answers[0].json as { results: { txHash?: string }[] }).results;
           results.forEach((r, i) => {
-            if (r.txHash !== undefined) accepted.push(bodies[i] as Wire);
+            if (r.txHash !== undefined) accepted.push(asSent(bodies[i]));
           });
         } else if (!batch) {
           answers.forEach((a, i) => {
-            if (a.status === 202) accepted.push(bodies[i] as Wire);
+            if (a.status === 202) accepted.push(asSent(bodies[i]));
           });
         }
         for (const wire of accepted) checkAdmitted(wire);
@@ -360,4 +360,19 @@ function rawOf(body: unknown): string | undefined {
   return typeof body === 'object' && body !== null && '__raw' in body
     ? (body as { __raw: string }).__raw
     : undefined;
+}
+
+/** An own property even for `__proto__` (an assignment would set the prototype, not send a key). */
+function ownKey(target: Record<string, unknown>, key: string, value: unknown): void {
+  Object.defineProperty(target, key, {
+    value,
+    enumerable: true,
+    writable: true,
+    configurable: true,
+  });
+}
+
+/** The transaction as the node received it: the JSON that was sent, parsed back. */
+function asSent(body: unknown): Wire {
+  return JSON.parse(JSON.stringify(body)) as Wire;
 }
