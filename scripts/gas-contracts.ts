@@ -56,6 +56,10 @@ async function main(): Promise<void> {
   const firstBatch = await batch(2);
   const batches = [];
   for (const size of [2, 4, 16, 128, 1024]) batches.push(await batch(size));
+  // HolonetSync: a certificate root per epoch (the first range, then one after it), an evidence hash.
+  const firstCertificates = await gasOf(anchor.anchorCertificates(0, 3, ethers.id('certs 0')));
+  const certificates = await gasOf(anchor.anchorCertificates(4, 7, ethers.id('certs 1')));
+  const evidence = await gasOf(anchor.anchorEvidence(ethers.id('evidence 0')));
 
   const token = (
     await new QfsToken__factory(admin!).deploy(ADMIN_DELAY, admin!, sequencer!, anchor, '')
@@ -94,7 +98,16 @@ async function main(): Promise<void> {
   };
 
   const report = {
-    sealAnchor: { firstSingle, single, singleGuarded, firstBatch, batches },
+    sealAnchor: {
+      firstSingle,
+      single,
+      singleGuarded,
+      firstBatch,
+      batches,
+      firstCertificates,
+      certificates,
+      evidence,
+    },
     token: {
       txGasCap: TX_GAS_CAP,
       chunkNewBalances: { changes: CHUNK, gas: mintNew, perChange: Math.floor(mintNew / CHUNK) },

@@ -92,6 +92,26 @@ interface ISealAnchor is ISequencerAccess {
     /// @param max SEAL_BATCH_MAX.
     error SealAnchor_BatchSizeOutOfRange(uint256 size, uint256 max);
 
+    /// @notice Thrown when a certificate range does not start where the anchored certificates end.
+    /// @param expectedFirstHeight The next certificate height.
+    /// @param firstHeight The range's first height.
+    error SealAnchor_CertificateGap(uint64 expectedFirstHeight, uint64 firstHeight);
+
+    /// @notice Thrown when a certificate range is empty (last before first) or its root is zero.
+    /// @param firstHeight The range's first height.
+    /// @param lastHeight The range's last height.
+    error SealAnchor_CertificateRange(uint64 firstHeight, uint64 lastHeight);
+
+    /// @notice Thrown when certificates are anchored for heights whose coherence seals are not anchored.
+    /// @param lastHeight The range's last height.
+    /// @param firstSealHeight The first anchored coherence height (ranges cannot start before it).
+    /// @param latestSealHeight The latest anchored coherence height (or zero with none).
+    error SealAnchor_CertificateUnsealed(uint64 lastHeight, uint64 firstSealHeight, uint64 latestSealHeight);
+
+    /// @notice Thrown when an equivocation evidence hash is zero or anchored already.
+    /// @param evidenceHash The hash.
+    error SealAnchor_EvidenceRejected(bytes32 evidenceHash);
+
     /// @notice Emitted when one seal is anchored.
     /// @param chain The ledger.
     /// @param height The seal's height.
@@ -115,6 +135,17 @@ interface ISealAnchor is ISequencerAccess {
         bytes32 root,
         bytes32[] sealHashes
     );
+
+    /// @notice Emitted when HolonetSync's quorum certificates of consecutive coherence heights are anchored.
+    /// @param firstHeight The first height of the range.
+    /// @param lastHeight The last height of the range.
+    /// @param root The SHA-256 Merkle root (runtime/codec/merkle.ts) of the certificates' hashes, in height order.
+    event CertificatesAnchored(uint64 indexed firstHeight, uint64 indexed lastHeight, bytes32 root);
+
+    /// @notice Emitted when the hash of equivocation evidence (two validly signed seals or packets for one height)
+    /// is anchored: proof against the sequencer key, kept on-chain.
+    /// @param evidenceHash The evidence's hash (docs/sync.md).
+    event EvidenceAnchored(bytes32 indexed evidenceHash);
 
     /// @notice Anchors one seal.
     /// @dev Requirements: the caller has SEQUENCER_ROLE; if `l1BlockHash` is not zero, `blockhash(l1BlockNumber)`
@@ -211,6 +242,38 @@ interface ISealAnchor is ISequencerAccess {
         bytes32 sealHash,
         bytes32[] calldata proof
     ) external view returns (bool valid);
+
+    /// @notice Anchors the Merkle root of HolonetSync's quorum certificates for coherence heights firstHeight..
+    /// lastHeight, each of which k replicas named on the KeyLedger re-executed and cosigned.
+    /// @dev Requirements: the caller has SEQUENCER_ROLE; `firstHeight <= lastHeight` and `root` is not zero
+    /// (SealAnchor_CertificateRange); the range starts where the anchored certificates end, or at any height of the
+    /// anchored coherence chain for the first range (SealAnchor_CertificateGap); its seals are anchored
+    /// (SealAnchor_CertificateUnsealed). Emits {CertificatesAnchored}.
+    /// @param firstHeight The first height.
+    /// @param lastHeight The last height.
+    /// @param root The Merkle root of the certificate hashes.
+    function anchorCertificates(uint64 firstHeight, uint64 lastHeight, bytes32 root) external;
+
+    /// @notice The next height whose certificate range may start (its first range's start once anchored).
+    /// @return anchored False before the first range.
+    /// @return nextHeight The height after the last anchored range.
+    function certificateHead() external view returns (bool anchored, uint64 nextHeight);
+
+    /// @notice The certificate root of the range ending at `lastHeight`.
+    /// @param lastHeight The range's last height.
+    /// @return root The root, or zero if no range ends there.
+    function certificateRootAt(uint64 lastHeight) external view returns (bytes32 root);
+
+    /// @notice Anchors the hash of equivocation evidence against the sequencer key.
+    /// @dev Requirements: the caller has SEQUENCER_ROLE; the hash is neither zero nor anchored already
+    /// (SealAnchor_EvidenceRejected). Emits {EvidenceAnchored}.
+    /// @param evidenceHash The evidence's hash.
+    function anchorEvidence(bytes32 evidenceHash) external;
+
+    /// @notice Whether `evidenceHash` is anchored.
+    /// @param evidenceHash The evidence's hash.
+    /// @return anchored True once anchored.
+    function isEvidenceAnchored(bytes32 evidenceHash) external view returns (bool anchored);
 
     /// @notice The most seals one batch may carry (bounds the on-chain tree: memory and gas).
     /// @return max The bound.

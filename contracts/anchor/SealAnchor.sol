@@ -31,6 +31,14 @@ contract SealAnchor is SequencerAccess, ISealAnchor {
     /// @dev Each batch's heights packed as `firstHeight << 64 | lastHeight` (two per slot), in height order.
     mapping(SealChain chain => uint128[] ranges) private _batchRanges;
 
+    /// @dev HolonetSync certificates: the next height a range must start at, and whether any range is anchored.
+    uint64 private _certificateNext;
+    bool private _certificatesAnchored;
+    /// @dev Each certificate range's root, by its last height.
+    mapping(uint64 lastHeight => bytes32 root) private _certificateRoots;
+    /// @dev Anchored equivocation evidence.
+    mapping(bytes32 evidenceHash => bool anchored) private _evidence;
+
     /// @notice Deploys the anchor with its roles.
     /// @param adminDelay Seconds between beginning an admin transfer and accepting it.
     /// @param admin The account holding DEFAULT_ADMIN_ROLE (not zero, not the sequencer).
@@ -75,6 +83,43 @@ contract SealAnchor is SequencerAccess, ISealAnchor {
         _sealHashes[chain][lastHeight] = sealHashes[size - 1];
         _states[chain] = ChainState({firstHeight: chainFirstHeight, latestHeight: lastHeight, anchored: true});
         emit SealBatchAnchored(chain, firstHeight, lastHeight, prevSealHash, root, sealHashes);
+    }
+
+    /// @inheritdoc ISealAnchor
+    function anchorCertificates(uint64 firstHeight, uint64 lastHeight, bytes32 root) external onlyRole(SEQUENCER_ROLE) {
+        if (lastHeight < firstHeight || root == bytes32(0)) revert SealAnchor_CertificateRange(firstHeight, lastHeight);
+        ChainState memory seals = _states[SealChain.Coherence];
+        if (!seals.anchored || firstHeight < seals.firstHeight || lastHeight > seals.latestHeight)
+            revert SealAnchor_CertificateUnsealed(lastHeight, seals.firstHeight, seals.latestHeight);
+        if (_certificatesAnchored && firstHeight != _certificateNext)
+            revert SealAnchor_CertificateGap(_certificateNext, firstHeight);
+        _certificateRoots[lastHeight] = root;
+        // lastHeight <= latestHeight, which is bounded far below 2^64 - 1 (see FIRST_HEIGHT_MAX).
+        _certificateNext = lastHeight + 1;
+        _certificatesAnchored = true;
+        emit CertificatesAnchored(firstHeight, lastHeight, root);
+    }
+
+    /// @inheritdoc ISealAnchor
+    function certificateHead() external view returns (bool anchored, uint64 nextHeight) {
+        return (_certificatesAnchored, _certificateNext);
+    }
+
+    /// @inheritdoc ISealAnchor
+    function certificateRootAt(uint64 lastHeight) external view returns (bytes32 root) {
+        return _certificateRoots[lastHeight];
+    }
+
+    /// @inheritdoc ISealAnchor
+    function anchorEvidence(bytes32 evidenceHash) external onlyRole(SEQUENCER_ROLE) {
+        if (evidenceHash == bytes32(0) || _evidence[evidenceHash]) revert SealAnchor_EvidenceRejected(evidenceHash);
+        _evidence[evidenceHash] = true;
+        emit EvidenceAnchored(evidenceHash);
+    }
+
+    /// @inheritdoc ISealAnchor
+    function isEvidenceAnchored(bytes32 evidenceHash) external view returns (bool anchored) {
+        return _evidence[evidenceHash];
     }
 
     /// @inheritdoc ISealAnchor

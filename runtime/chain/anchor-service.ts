@@ -15,7 +15,7 @@
  * @module
  */
 import type { ContractTransactionResponse, JsonRpcProvider } from 'ethers';
-import type { AnchorStatus, EpochSource, Logger } from '../node';
+import type { AnchorStatus, ConfirmationSource, EpochSource, Logger } from '../node';
 import type { AnchorContracts } from './connect';
 import { planEpoch, remainingChunks, type EpochPlan } from './epochs';
 import { ChainWrongNetworkError } from './errors';
@@ -53,6 +53,8 @@ export type AnchorServiceOptions = {
   readonly retryMaxMs: number;
   readonly txTimeoutMs: number;
   readonly log: Logger;
+  /** HolonetSync's certificates and evidence, anchored after the seals they confirm (optional). */
+  readonly certificates?: ConfirmationSource;
 };
 
 export class AnchorService {
@@ -62,6 +64,8 @@ export class AnchorService {
   #stopped = false;
   #networkChecked = false;
   #status: AnchorStatus;
+  /** Evidence hashes known to be on-chain (each is asked of the contract once per process). */
+  readonly #evidenceOnChain = new Set<string>();
 
   constructor(options: AnchorServiceOptions) {
     this.#o = options;
@@ -132,7 +136,7 @@ export class AnchorService {
       const heads = await readChainHeads(this.#o.contracts);
       this.#checkSameLedger(heads);
       const epoch = this.#observe(heads);
-      if (epoch >= complete) return;
+      if (epoch >= complete) break;
       const first = epoch * this.#o.epochLength;
       const plan = planEpoch(this.#o.source.epoch(first, first + this.#o.epochLength - 1), epoch);
       await this.#anchorEpoch(plan, heads);
@@ -147,6 +151,50 @@ export class AnchorService {
         'epoch anchored',
       );
     }
+    await this.#anchorConfirmations();
+  }
+
+  /**
+   * HolonetSync's quorum certificates, one root per epoch whose heights are all certified and whose
+   * seals are on-chain (from the first epoch that starts at or after the first certificate), and
+   * the hashes of equivocation evidence not anchored yet. A height never certified stops the
+   * certificates there: the status shows how far they reached.
+   */
+  async #anchorConfirmations(): Promise<void> {
+    const source = this.#o.certificates;
+    if (source === undefined || this.#stopped) return;
+    const anchor = this.#o.contracts.anchor;
+    const [head, sealed] = await Promise.all([
+      anchor.certificateHead(),
+      anchor.latestAnchor(COHERENCE),
+    ]);
+    if (!sealed.anchored) return;
+    const length = this.#o.epochLength;
+    let from = head.anchored ? Number(head.nextHeight) : firstEpochStart(source, length);
+    if (from !== null && !head.anchored) from = Math.max(from, Number(sealed.firstHeight));
+    while (from !== null && !this.#stopped) {
+      const to = from + length - 1;
+      const root = to > Number(sealed.latestHeight) ? null : source.certificateRoot(from, to);
+      if (root === null) break;
+      const first = from;
+      await this.#send(() => anchor.anchorCertificates(first, to, `0x${root}`));
+      this.#setCertificateHeight(to);
+      from = to + 1;
+    }
+    for (const hash of source.evidenceHashes()) {
+      if (this.#stopped || this.#evidenceOnChain.has(hash)) continue;
+      if (!(await anchor.isEvidenceAnchored(`0x${hash}`))) {
+        await this.#send(() => anchor.anchorEvidence(`0x${hash}`));
+        this.#o.log.warn({ evidenceHash: hash }, 'equivocation evidence anchored');
+      }
+      this.#evidenceOnChain.add(hash);
+    }
+  }
+
+  #setCertificateHeight(height: number): void {
+    const onChain = this.#status.onChain;
+    if (onChain === null) return;
+    this.#status = { ...this.#status, onChain: { ...onChain, certificateHeight: height } };
   }
 
   /** Records what the contracts hold; returns the first epoch not entirely on-chain. */
@@ -162,6 +210,8 @@ export class AnchorService {
         balanceEpochs: heads.tokenNextEpoch,
         balanceChunks: heads.tokenNextChunk,
         allocationEpochs: heads.registryNextEpoch,
+        certificateHeight:
+          heads.certificateNextHeight === null ? null : heads.certificateNextHeight - 1,
       },
     };
     return epochs;
@@ -361,4 +411,10 @@ export function describeError(err: unknown): string {
   if (typeof inner === 'string' && inner !== '')
     return `${inner} (${e.shortMessage ?? e.message.split(' (')[0]})`;
   return e.shortMessage ?? e.message;
+}
+
+/** The first epoch start at or after the first certified height (null before any certificate). */
+function firstEpochStart(source: ConfirmationSource, epochLength: number): number | null {
+  const first = source.firstCertifiedHeight();
+  return first === null ? null : Math.ceil(first / epochLength) * epochLength;
 }

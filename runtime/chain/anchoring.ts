@@ -5,7 +5,7 @@
  * up as the service's last error, never as a node that does not start.
  * @module
  */
-import type { Logger, RunningNode } from '../node';
+import type { ConfirmationSource, Logger, RunningNode } from '../node';
 import { AnchorService } from './anchor-service';
 import type { ChainConfig } from './config';
 import type { ChainConnection } from './connect';
@@ -29,6 +29,7 @@ export function startAnchoring(
   config: ChainConfig,
   connection: ChainConnection,
   log: Logger,
+  certificates?: ConfirmationSource,
 ): Anchoring {
   const seq = node.sequencer;
   const service = new AnchorService({
@@ -44,6 +45,7 @@ export function startAnchoring(
     retryMaxMs: config.retryMaxMs,
     txTimeoutMs: config.txTimeoutMs,
     log,
+    ...(certificates === undefined ? {} : { certificates }),
   });
   const onBundle = () => void service.tick();
   seq.on('bundle', onBundle);

@@ -20,14 +20,17 @@ export type ChainHeads = {
   readonly tokenNextChunk: number;
   readonly tokenChangesApplied: number;
   readonly registryNextEpoch: number;
+  /** The height after the last anchored HolonetSync certificate range (null before any). */
+  readonly certificateNextHeight: number | null;
 };
 
 export async function readChainHeads(c: AnchorContracts): Promise<ChainHeads> {
-  const [coherence, key, token, registryNext] = await Promise.all([
+  const [coherence, key, token, registryNext, certificates] = await Promise.all([
     c.anchor.latestAnchor(COHERENCE),
     c.anchor.latestAnchor(KEY),
     c.token.balanceHead(),
     c.registry.nextEpoch(),
+    c.anchor.certificateHead(),
   ]);
   return {
     coherenceNextHeight: coherence.anchored ? Number(coherence.latestHeight) + 1 : 0,
@@ -37,6 +40,7 @@ export async function readChainHeads(c: AnchorContracts): Promise<ChainHeads> {
     tokenNextChunk: Number(token.nextChunk),
     tokenChangesApplied: Number(token.changesApplied),
     registryNextEpoch: Number(registryNext),
+    certificateNextHeight: certificates.anchored ? Number(certificates.nextHeight) : null,
   };
 }
 

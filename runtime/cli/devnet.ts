@@ -109,7 +109,7 @@ export async function startDevnet(options: {
       explorerChain: () => publicChainInfo(config, process.env),
       extend: sync.extend,
     });
-    const anchoring = startAnchoring(node, config, connection, options.log);
+    const anchoring = startAnchoring(node, config, connection, options.log, sync.confirmations());
     holder.anchoring = anchoring;
     node.onClose(() => anchoring.stop());
     const replicas = await startDevnetReplicas({

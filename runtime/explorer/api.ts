@@ -72,6 +72,7 @@ export type StatusView = {
     anchoredHeight?: number | null;
     lag?: number;
     lastError?: string | null;
+    onChain?: { certificateHeight?: number | null; [key: string]: unknown } | null;
     [key: string]: unknown;
   } | null;
 };

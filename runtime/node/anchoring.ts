@@ -28,6 +28,8 @@ export type AnchorStatus = {
     /** Chunks of the epoch being applied (0 when none is open). */
     readonly balanceChunks: number;
     readonly allocationEpochs: number;
+    /** The last height whose HolonetSync certificate is anchored (null before any, or without sync). */
+    readonly certificateHeight: number | null;
   } | null;
   readonly lastError: string | null;
   readonly lastErrorAtMs: number | null;
@@ -43,4 +45,18 @@ export type EpochSource = {
   headHeight(): number;
   epoch(first: number, last: number): EpochRecord;
   setAnchorReport(report: AnchorReport): void;
+};
+
+/**
+ * What an anchoring service reads of HolonetSync when the node has it (runtime/sync/attach.ts):
+ * quorum certificates to anchor once their seals are on-chain, and evidence against the sequencer
+ * key.
+ */
+export type ConfirmationSource = {
+  /** The first height with a certificate (null before any). */
+  firstCertifiedHeight(): number | null;
+  /** The Merkle root (hex) of the certificates of heights [from, to]; null until each exists. */
+  certificateRoot(from: number, to: number): string | null;
+  /** Hashes (hex) of the equivocation evidence held. */
+  evidenceHashes(): readonly string[];
 };

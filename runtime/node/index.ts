@@ -19,7 +19,7 @@ export type {
   EpochKeySeal,
   EpochRecord,
 } from './epoch-record';
-export type { AnchorStatus, EpochSource } from './anchoring';
+export type { AnchorStatus, ConfirmationSource, EpochSource } from './anchoring';
 export {
   DEFAULT_CONFIG,
   DEMO_ACCOUNTS,

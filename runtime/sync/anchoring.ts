@@ -1,9 +1,9 @@
 /**
  * What HolonetSync gives the anchoring service to put on-chain with an epoch's seals: the quorum
  * certificates' hashes of the epoch's heights (and their Merkle root, the tree of `codec/merkle`),
- * and the hashes of the equivocation evidence held. The contracts and the anchoring service are
- * being reworked (issue 20); this is the field they pick up — until then nothing here is sent, and
- * docs/sync.md, Anchoring, says what remains.
+ * and the hashes of the equivocation evidence held. The anchoring service (runtime/chain) sends them
+ * to SealAnchor's `anchorCertificates` and `anchorEvidence` through attach.ts's
+ * `confirmations()`; docs/sync.md, Anchoring.
  * @module
  */
 import { merkleRoot } from '../codec';

@@ -6,7 +6,8 @@
  * point one way: sync uses node).
  * @module
  */
-import { paths, type ExtensionContext, type NodeExtension } from '../node';
+import { paths, type ConfirmationSource, type ExtensionContext, type NodeExtension } from '../node';
+import { epochCertificates, evidenceHashes } from './anchoring';
 import { SyncHub } from './hub';
 import { registerHubMetrics } from './metrics';
 import { syncRoutes } from './routes';
@@ -17,11 +18,14 @@ export type AttachedSync = {
   readonly extend: (node: ExtensionContext) => NodeExtension;
   /** The hub, once the node has started it. */
   hub(): SyncHub;
+  /** Certificates and evidence for the anchoring service, once the node has started. */
+  confirmations(): ConfirmationSource;
 };
 
 /** A HolonetSync hub to attach to the next node started with `extend`. */
 export function holonetSync(): AttachedSync {
   let started: SyncHub | null = null;
+  let store: SyncStore | null = null;
   return {
     extend(node) {
       const sync = SyncStore.open(paths(node.dir).sync);
@@ -35,6 +39,7 @@ export function holonetSync(): AttachedSync {
       });
       hub.start();
       started = hub;
+      store = sync;
       return {
         routes: [
           syncRoutes({
@@ -57,5 +62,21 @@ export function holonetSync(): AttachedSync {
       if (started === null) throw new Error('the node with this HolonetSync hub has not started');
       return started;
     },
+    confirmations() {
+      if (store === null) throw new Error('the node with this HolonetSync hub has not started');
+      return confirmationSource(store);
+    },
+  };
+}
+
+/** The sync store as the anchoring service reads it: certificate roots by range, evidence hashes. */
+function confirmationSource(sync: SyncStore): ConfirmationSource {
+  return {
+    firstCertifiedHeight: () => sync.firstCertifiedHeight(),
+    certificateRoot(from, to) {
+      const range = epochCertificates(sync, from, to);
+      return range.complete ? range.root : null;
+    },
+    evidenceHashes: () => evidenceHashes(sync),
   };
 }

@@ -226,6 +226,11 @@ export class SyncStore {
     return (this.#s.certificatesIn.all(from, to) as Record<string, unknown>[]).map(certificateRow);
   }
 
+  /** The lowest height with a certificate (null before any). */
+  firstCertifiedHeight(): number | null {
+    return (this.#s.firstCertified.get() as { h: number | null }).h;
+  }
+
   /** The highest confirmed height (−1 before any). */
   confirmedHeight(): number {
     return (this.#s.confirmedHeight.get() as { h: number | null }).h ?? -1;
@@ -318,6 +323,7 @@ function prepare(db: Database.Database) {
       'SELECT * FROM certificates WHERE height BETWEEN ? AND ? ORDER BY height',
     ),
     confirmedHeight: db.prepare('SELECT MAX(height) AS h FROM certificates'),
+    firstCertified: db.prepare('SELECT MIN(height) AS h FROM certificates'),
     insertEvidence: db.prepare(
       'INSERT INTO evidence (evidence_hash, height, kind, signer, evidence, found_ms) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING',
     ),

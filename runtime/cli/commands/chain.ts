@@ -214,6 +214,8 @@ async function anchorStatus(dir: string) {
           balanceEpochs: heads.tokenNextEpoch,
           balanceChunks: heads.tokenNextChunk,
           allocationEpochs: heads.registryNextEpoch,
+          certificateHeight:
+            heads.certificateNextHeight === null ? null : heads.certificateNextHeight - 1,
         },
         evmBlock: await provider.getBlockNumber(),
         chainError: null as string | null,

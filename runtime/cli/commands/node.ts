@@ -120,6 +120,7 @@ async function runStart(io: CliIo, state: State, o: StartArgs): Promise<void> {
   const chain = o.anchor ? readChainConfig(o.dir) : null;
   const connection = chain === null ? null : await connectChain(chain, passphrase);
   let anchoring: Anchoring | null = null;
+  const sync = holonetSync();
   const node = await startNode({
     dir: o.dir,
     passphrase,
@@ -129,10 +130,10 @@ async function runStart(io: CliIo, state: State, o: StartArgs): Promise<void> {
     handleSignals: true,
     anchorStatus: () => anchoring?.service.status ?? null,
     explorerChain: () => publicChainInfo(chain, process.env),
-    extend: holonetSync().extend,
+    extend: sync.extend,
   });
   if (chain !== null && connection !== null) {
-    anchoring = startAnchoring(node, chain, connection, node.log);
+    anchoring = startAnchoring(node, chain, connection, node.log, sync.confirmations());
     node.onClose((anchoring as Anchoring).stop);
   }
   println(io, `qfs node listening on ${node.url} (docs: ${node.url}/docs)`);

@@ -179,6 +179,9 @@ function anchoringField(anchor: StatusView['anchoring']): HTMLElement {
     'span',
     { 'data-field': 'anchoring' },
     `anchored to height ${anchor.anchoredHeight ?? 'none yet'}; lag ${anchor.lag ?? '?'} bundles`,
+    typeof anchor.onChain?.certificateHeight === 'number'
+      ? `; certificates to height ${anchor.onChain.certificateHeight}`
+      : null,
     typeof anchor.lastError === 'string'
       ? h('span', { class: 'bad-text' }, ` (last error: ${anchor.lastError})`)
       : null,

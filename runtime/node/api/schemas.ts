@@ -364,6 +364,7 @@ const anchoringSchema = {
         'balanceEpochs',
         'balanceChunks',
         'allocationEpochs',
+        'certificateHeight',
       ],
       properties: {
         coherenceHeight: nullableInt,
@@ -371,6 +372,10 @@ const anchoringSchema = {
         balanceEpochs: count,
         balanceChunks: { ...count, description: 'chunks applied of the balance epoch in progress' },
         allocationEpochs: count,
+        certificateHeight: {
+          ...nullableInt,
+          description: 'the last height whose HolonetSync quorum certificate is anchored',
+        },
       },
     },
     lastError: { type: ['string', 'null'] },

@@ -13,6 +13,8 @@
  *   ├── every height verifies with its proof; tampered hash / proof / height does not
  *   ├── continuity with single anchors both ways; gap, replay, fork; size 0 and > SEAL_BATCH_MAX; zero hash
  *   └── batchOf / batchAt (out of range: custom error) / batchCount; sealHashAt for singles and batch ends
+ * HolonetSync ── certificate roots: a first range anywhere in the anchored coherence chain, then dense;
+ *   unsealed heights, an empty range, a zero root and a gap revert; evidence hashes once each
  * height bounds ── a first anchor above 2^48 - 1 reverts (2^64 - 1 included; no panic); a chain starting there grows
  * gas ── single anchor <= 60,000 (21k base included); batch cheaper per seal
  */
@@ -444,6 +446,66 @@ describe('SealAnchor', () => {
           .to.be.revertedWithCustomError(anchor, 'SealAnchor_BatchIndexOutOfRange')
           .withArgs(KEY, 0n, 0n);
       });
+    });
+  });
+
+  describe('HolonetSync certificates and evidence', () => {
+    const root = (n: number) => ethers.id(`certificates ${n}`);
+
+    it('anchors certificate roots after their seals: any first range, then dense ranges', async () => {
+      const { anchor } = await loadFixture(deployWithSingles);
+      expect(await anchor.certificateHead()).to.deep.equal([false, 0n]);
+      await expect(anchor.anchorCertificates(1, 1, root(1)))
+        .to.emit(anchor, 'CertificatesAnchored')
+        .withArgs(1, 1, root(1));
+      await anchor.anchorCertificates(2, 2, root(2));
+      expect(await anchor.certificateHead()).to.deep.equal([true, 3n]);
+      expect(await anchor.certificateRootAt(1)).to.equal(root(1));
+      expect(await anchor.certificateRootAt(2)).to.equal(root(2));
+      expect(await anchor.certificateRootAt(0)).to.equal(ethers.ZeroHash);
+    });
+
+    it('reverts ranges it cannot hold, each with its custom error and values', async () => {
+      const { anchor } = await loadFixture(deployWithSingles);
+      await expect(anchor.anchorCertificates(1, 3, root(1)))
+        .to.be.revertedWithCustomError(anchor, 'SealAnchor_CertificateUnsealed')
+        .withArgs(3, 0, 2);
+      await expect(anchor.anchorCertificates(2, 1, root(1)))
+        .to.be.revertedWithCustomError(anchor, 'SealAnchor_CertificateRange')
+        .withArgs(2, 1);
+      await expect(anchor.anchorCertificates(0, 0, ethers.ZeroHash))
+        .to.be.revertedWithCustomError(anchor, 'SealAnchor_CertificateRange')
+        .withArgs(0, 0);
+      await anchor.anchorCertificates(0, 0, root(0));
+      await expect(anchor.anchorCertificates(2, 2, root(2)))
+        .to.be.revertedWithCustomError(anchor, 'SealAnchor_CertificateGap')
+        .withArgs(1, 2);
+      const fresh = await loadFixture(deployAnchor);
+      await expect(fresh.anchor.anchorCertificates(0, 0, root(0)))
+        .to.be.revertedWithCustomError(fresh.anchor, 'SealAnchor_CertificateUnsealed')
+        .withArgs(0, 0, 0);
+    });
+
+    it('anchors each equivocation evidence hash once, and only from the sequencer', async () => {
+      const { anchor, other } = await loadFixture(deployWithSingles);
+      const evidence = ethers.id('two seals for height 2');
+      await expect(anchor.anchorEvidence(evidence))
+        .to.emit(anchor, 'EvidenceAnchored')
+        .withArgs(evidence);
+      expect(await anchor.isEvidenceAnchored(evidence)).to.equal(true);
+      await expect(anchor.anchorEvidence(evidence))
+        .to.be.revertedWithCustomError(anchor, 'SealAnchor_EvidenceRejected')
+        .withArgs(evidence);
+      await expect(anchor.anchorEvidence(ethers.ZeroHash)).to.be.revertedWithCustomError(
+        anchor,
+        'SealAnchor_EvidenceRejected',
+      );
+      await expect(
+        anchor.connect(other).anchorEvidence(ethers.id('x')),
+      ).to.be.revertedWithCustomError(anchor, 'AccessControlUnauthorizedAccount');
+      await expect(
+        anchor.connect(other).anchorCertificates(0, 0, root(0)),
+      ).to.be.revertedWithCustomError(anchor, 'AccessControlUnauthorizedAccount');
     });
   });
 

@@ -241,6 +241,7 @@ describe('ledger routes', () => {
           balanceEpochs: 1,
           balanceChunks: 0,
           allocationEpochs: 1,
+          certificateHeight: null,
         },
         lastError: 'connect ECONNREFUSED 127.0.0.1:8545',
         lastErrorAtMs: 1_700_000_000_000,
