@@ -167,11 +167,14 @@ async function bundleOf(
 
 async function anchored(node: BenchNode, anchoring: Anchoring): Promise<void> {
   const head = Number(node.seq.state.height) - 1;
+  const service = anchoring.service;
   await waitUntil(
-    () => (anchoring.service.status.anchoredHeight ?? -1) >= head,
+    () => (service.status.anchoredHeight ?? -1) >= head,
     10 * 60_000,
     `height ${head} anchored`,
-  );
+  ).catch((err: Error) => {
+    throw new Error(`${err.message}; the service's last error: ${service.status.lastError}`);
+  });
 }
 
 async function anchorReceipts(

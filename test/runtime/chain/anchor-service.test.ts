@@ -4,6 +4,8 @@
  * │   runtime's, an allocation verifies with a StandardMerkleTree proof, a second pass sends nothing
  * ├── an epoch's balance changes go out in chunks; a service restarted after a crash between two
  * │   chunks (seals, root and the first chunks on-chain) sends only the rest: each chunk once
+ * ├── a later epoch's full chunk of 400 new balances goes out in one transaction under the cap, though
+ * │   Hardhat's gas estimate for it overshoots the cap
  * ├── an unreachable RPC: the failure is recorded (status and store), the next try waits (backoff),
  * │   and the sequencer keeps committing
  * ├── stop() does not wait for a pass stuck on an RPC that never answers (and records no error)
@@ -13,7 +15,7 @@
 import { expect } from 'chai';
 import net from 'node:net';
 import { StandardMerkleTree } from '@openzeppelin/merkle-tree';
-import { parseEther, Wallet, type JsonRpcProvider } from 'ethers';
+import { dataSlice, getAddress, id, parseEther, Wallet, type JsonRpcProvider } from 'ethers';
 import { AnchorService } from '../../../runtime/chain/anchor-service';
 import { chainProvider, contractsAt, type AnchorContracts } from '../../../runtime/chain/connect';
 import { planEpoch } from '../../../runtime/chain/epochs';
@@ -219,6 +221,46 @@ describe('AnchorService on a Hardhat node', function () {
       [0n, BigInt(plan.balanceChanges.length)],
     ]);
     await expectBalancesEqual(seq, contracts.token);
+  });
+
+  it('sends a full chunk of 400 new balances in a later epoch, though the node cannot estimate its gas under the cap', async () => {
+    // Found by the scale benchmark: Hardhat's eth_estimateGas answers "transaction gas limit
+    // (~31M) is greater than the cap" for such a chunk, which needs ~11M gas and fits.
+    const seq = await openSequencer(initStore(tempDir(), 60));
+    sequencers.push(seq);
+    const senders = Array.from({ length: 60 }, (_, i) => keys.user(i));
+    const nonces = senders.map(() => 1n);
+    // Addresses spread over the key space, so each chunk mixes new balances with the senders'.
+    const receiver = (i: number) => getAddress(dataSlice(id(`receiver ${i}`), 12));
+    const transfers = (first: number) =>
+      Array.from({ length: 400 }, (_, i) => {
+        const s = i % 60;
+        return signTx(
+          senders[s]!,
+          CHAIN_ID,
+          nonces[s]!++,
+          transferBody('CHR', receiver(first + i), '1'),
+        );
+      });
+    await bundle(seq, transfers(0));
+    await bundle(seq, transfers(400));
+    expect(seq.state.height).to.equal(2n);
+    const deployed = await deployFresh();
+    const anchoring = service(seq, deployed);
+    await anchoring.sync();
+    expect(anchoring.status).to.deep.include({ anchoredHeight: 1, lastError: null });
+    const applied = await deployed.contracts.token.queryFilter(
+      deployed.contracts.token.filters.BalanceChunkApplied(1),
+    );
+    expect(applied.map((e) => Number(e.args.chunk))).to.deep.equal([0, 1]);
+    for (const e of applied) {
+      const receipt = await provider.getTransactionReceipt(e.transactionHash);
+      expect(receipt!.gasUsed <= 16_777_216n, String(receipt!.gasUsed)).to.equal(true);
+    }
+    const last = receiver(799);
+    expect(await deployed.contracts.token.balanceOf(last, TOKEN_IDS.CHR)).to.equal(
+      getAccount(seq.state.accounts, last)!.balances.CHR,
+    );
   });
 
   it('records an unreachable RPC as its last error, waits before retrying, and never stops the sequencer', async () => {
