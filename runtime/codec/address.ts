@@ -7,7 +7,7 @@
  */
 import { keccak_256 } from '@noble/hashes/sha3.js';
 import { CodecBadAddressError, shorten } from './errors';
-import { bytesToHex } from './hex';
+import { bytesToHex, hexToBytes } from './hex';
 
 const ADDRESS_ANY_CASE = /^0x[0-9a-fA-F]{40}$/;
 const encoder = new TextEncoder();
@@ -23,6 +23,27 @@ export function addressFromPublicKey(publicKey: Uint8Array): string {
   const digest = keccak_256(publicKey);
   return checksum(bytesToHex(digest.subarray(12)));
 }
+
+/**
+ * The checksummed address of a public key given in hex (as transactions and key events carry it).
+ * A registration's key is hashed at admission, again by the engine's signer rule and by the
+ * KeyLedger's rule: keccak256 of 2,592 bytes in JavaScript is ~0.2 ms, most of a registration's
+ * cost, so the address is remembered by the key's text (bounded like the checksums below).
+ * @param publicKeyHex - the public key, lowercase hex
+ * @throws {CodecBadHexError} when `publicKeyHex` is not hex
+ */
+export function addressFromPublicKeyHex(publicKeyHex: string): string {
+  const known = keyAddresses.get(publicKeyHex);
+  if (known !== undefined) return known;
+  const computed = addressFromPublicKey(hexToBytes(publicKeyHex));
+  if (keyAddresses.size >= KEY_ADDRESS_CACHE_MAX) keyAddresses.clear();
+  keyAddresses.set(publicKeyHex, computed);
+  return computed;
+}
+
+const keyAddresses = new Map<string, string>();
+/** ~21 MB of key text at most (5,184 characters each). */
+const KEY_ADDRESS_CACHE_MAX = 4_096;
 
 /**
  * Parses an address: `0x` + 40 hex digits; all-lowercase and all-uppercase digits are accepted,

@@ -15,7 +15,12 @@ export {
   HashDomain,
   ZERO_HASH,
 } from './hash';
-export { addressFromPublicKey, parseAddress, isChecksumAddress } from './address';
+export {
+  addressFromPublicKey,
+  addressFromPublicKeyHex,
+  parseAddress,
+  isChecksumAddress,
+} from './address';
 export { merkleRoot } from './merkle';
 export { CodecUnencodableError, CodecBadHexError, CodecBadAddressError } from './errors';
 export type { UnencodableReason } from './errors';

@@ -318,6 +318,7 @@ function openScope(
     working: new WorkingSet(state.accounts),
     preverified: options.preverified ?? new Set<string>(),
     keys: state.keys,
+    ownedKeys: null,
     nextGuidance: state.guidance,
     keyEntries: [],
     weights: new Map<string, bigint>(),

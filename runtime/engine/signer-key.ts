@@ -9,7 +9,7 @@
  * - Every other transaction is signed by the active key that `from` names in the KeyLedger.
  * @module
  */
-import { addressFromPublicKey, hexToBytes } from '../codec';
+import { addressFromPublicKeyHex } from '../codec';
 import { keyLedgerView, type KeyLedgerState } from '../ledger';
 import type { SignedTx } from './tx';
 
@@ -48,7 +48,7 @@ export function signerKeyOf(keys: KeyLedgerState, tx: SignedTx): SignerKey {
     const { keyId, publicKey } = tx.body.event.data;
     if (publicKey === undefined || keyId !== tx.from)
       return refuse('TX_NOT_AUTHORIZED', 'a registration names its sender as keyId');
-    if (addressFromPublicKey(hexToBytes(publicKey)) !== tx.from)
+    if (addressFromPublicKeyHex(publicKey) !== tx.from)
       return refuse('TX_NOT_AUTHORIZED', 'a registration is sent from the registered key');
     const existing = view.getKey(tx.from);
     if (existing === undefined) return { ok: true, publicKey };

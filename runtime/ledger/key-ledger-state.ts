@@ -19,7 +19,7 @@
  * - timestamps never decrease; sequence = position; previousHash = previous entryHash.
  * @module
  */
-import { addressFromPublicKey, hexToBytes, ZERO_HASH } from '../codec';
+import { addressFromPublicKeyHex, hexToBytes, ZERO_HASH } from '../codec';
 import { SignatureContext, verify } from '../crypto';
 import {
   KeyLedgerBadSequenceError,
@@ -376,7 +376,7 @@ function rotate(
   position: bigint,
 ): Change {
   const old = requireActive(state, data.keyId, 'target', position);
-  if (addressFromPublicKey(hexToBytes(data.newPublicKey)) !== data.newKeyId) {
+  if (addressFromPublicKeyHex(data.newPublicKey) !== data.newKeyId) {
     throw new KeyLedgerMalformedError({
       position,
       field: 'data/newKeyId',
@@ -511,7 +511,7 @@ function checkKeyIdMatches(
   field: string,
   position: bigint,
 ): void {
-  if (addressFromPublicKey(hexToBytes(publicKey)) !== keyId) {
+  if (addressFromPublicKeyHex(publicKey) !== keyId) {
     throw new KeyLedgerMalformedError({
       position,
       field: `${field}/keyId`,

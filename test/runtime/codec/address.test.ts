@@ -2,12 +2,14 @@ import { expect } from 'chai';
 import { getAddress, keccak256 } from 'ethers';
 import {
   addressFromPublicKey,
+  addressFromPublicKeyHex,
   CodecBadAddressError,
+  CodecBadHexError,
   isChecksumAddress,
   parseAddress,
 } from '../../../runtime/codec';
 import { ErrorCode } from '../../../runtime/errors';
-import { testKey } from '../../support/keys';
+import { caught, testKey } from '../../support/keys';
 
 // The test vectors of EIP-55.
 const EIP55 = [
@@ -63,5 +65,25 @@ describe('addressFromPublicKey', () => {
       expect(addressFromPublicKey(publicKey)).to.equal(expected);
       expect(address).to.equal(expected);
     }
+  });
+});
+
+describe('addressFromPublicKeyHex', () => {
+  it('gives the address of the key its hex encodes, the first time and when remembered', () => {
+    for (const n of [4, 5]) {
+      const { publicKey } = testKey(n);
+      const hex = Buffer.from(publicKey).toString('hex');
+      const expected = getAddress(`0x${keccak256(publicKey).slice(-40)}`);
+      expect(addressFromPublicKeyHex(hex)).to.equal(expected);
+      expect(addressFromPublicKeyHex(`${hex}`)).to.equal(expected);
+    }
+  });
+
+  it('throws CODEC_BAD_HEX for text that is not lowercase hex, every time (nothing is remembered)', () => {
+    const bad = `${Buffer.from(testKey(6).publicKey).toString('hex').slice(0, -1)}G`;
+    for (let i = 0; i < 2; i++)
+      expect((caught(() => addressFromPublicKeyHex(bad)) as CodecBadHexError).code).to.equal(
+        ErrorCode.CODEC_BAD_HEX,
+      );
   });
 });

@@ -405,6 +405,38 @@ describe('transactions in a bundle', function () {
       expect(replayed.view.getKey(C.address)?.status).to.equal('revoked');
     });
 
+    it('several key events in one bundle, one failing between them: the input state is untouched and the result equals the replay', () => {
+      // The engine updates one copy of the key map per bundle in place (not one copy per event).
+      const genesis = loadGenesis(testGenesis(3));
+      const before = [...genesis.state.keys.keys.entries()];
+      const [k1, k2, k3] = [testKey(217), testKey(218), testKey(219)];
+      const r = run(genesis.state, [
+        u(k1, 1n, registerBody(CHAIN_ID, k1)),
+        u(keys.admin, 1n, capabilityBody('grant', k1.address, 'oracle', keys.admin)),
+        u(k2, 1n, registerBody(CHAIN_ID, k2)),
+        u(keys.admin, 2n, capabilityBody('grant', k1.address, 'oracle', keys.admin)), // held already
+        u(k3, 1n, registerBody(CHAIN_ID, k3)),
+        u(k1, 2n, revokeBody(k1.address, k1)),
+      ]);
+      expect(codes(r)).to.deep.equal(['ok', 'ok', 'ok', 'KEYLEDGER_CAPABILITY_HELD', 'ok', 'ok']);
+      expect([...genesis.state.keys.keys.entries()]).to.deep.equal(before);
+      expect(genesis.state.keys.keys.has(k1.address.toLowerCase())).to.equal(false);
+      const replayed = replayKeyLedger([genesis.keyGenesis, ...r.keyEntries]);
+      expect(r.keyEntries).to.have.length(5);
+      expect([...r.state.keys.keys.entries()].sort()).to.deep.equal(
+        [...replayed.state.keys.entries()].sort(),
+      );
+      expect(r.state.keys.headHash).to.equal(replayed.state.headHash);
+      expect(keyLedgerView(r.state.keys).getKey(k1.address)?.status).to.equal('revoked');
+      // The next bundle starts from this state and leaves it as it was, too.
+      const after = [...r.state.keys.keys.entries()];
+      const k4 = testKey(220);
+      const r2 = run(r.state, [u(k4, 1n, registerBody(CHAIN_ID, k4))]);
+      expect(codes(r2)).to.deep.equal(['ok']);
+      expect([...r.state.keys.keys.entries()]).to.deep.equal(after);
+      expect(r2.state.keys.keys.size).to.equal(after.length + 1);
+    });
+
     it('the sequencer revoking its own key makes the next packet fail DRV_SIGNER_UNAUTHORIZED', () => {
       const r = run(s0, [
         u(keys.sequencer, 1n, revokeBody(keys.sequencer.address, keys.sequencer)),
