@@ -78,6 +78,7 @@ export {
   type KeySealCheck,
   type KeySealMismatch,
   type KeySealVerification,
+  type SealedEntry,
 } from './key-seal';
 export {
   TIMESTAMP_MAX_MS,

@@ -23,6 +23,7 @@ import {
   type DrvPacket,
   type EntropyRecord,
   type KeyLedgerEntry,
+  type SealedEntry,
   type KeyFinalitySeal,
 } from '../ledger';
 import type { Clock, EntropySource } from './clock';
@@ -136,6 +137,15 @@ export async function sealBundle(
   return { entry, seal: Object.freeze({ ...body, signature }) };
 }
 
+/** What the sequencer keeps of a KeyLedger entry it has sealed or will seal. */
+export function sealedEntryOf(entry: KeyLedgerEntry): SealedEntry {
+  return Object.freeze({
+    chainId: entry.chainId,
+    sequence: entry.sequence,
+    entryHash: entry.entryHash,
+  });
+}
+
 /**
  * Seals the KeyLedger after a bundle that changed it (`entries`: every entry so far). Null when the
  * bundle changed no key, or withdrew or revoked this key's `sequencer` capability (`lostCapability`
@@ -144,7 +154,7 @@ export async function sealBundle(
  */
 export function sealKeyLedger(
   result: BundleResult,
-  entries: readonly KeyLedgerEntry[],
+  entries: readonly SealedEntry[],
   key: KeyPair,
 ): { seal: KeyFinalitySeal | null; lostCapability: boolean } {
   if (result.keyEntries.length === 0) return { seal: null, lostCapability: false };

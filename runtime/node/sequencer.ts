@@ -36,12 +36,14 @@ import {
   type CoherenceEntry,
   type DrvPacket,
   type KeyLedgerEntry,
+  type SealedEntry,
 } from '../ledger';
 import { ackRow, isResendable, nextNonceOf, planAdmission, Reservations } from './admission';
 import { Batcher } from './batcher';
 import { bundleCommitOf } from './bundle-commit';
 import {
   sealBundle,
+  sealedEntryOf,
   sealKeyLedger,
   signPacket,
   stampPacket,
@@ -154,7 +156,8 @@ export class Sequencer extends EventEmitter {
   #state: EngineState;
   #coherenceHead: CoherenceEntry | null;
   #lastSealHash: string;
-  #keyEntries: KeyLedgerEntry[];
+  /** What the next key seal needs of every entry so far (not the entries: see SealedEntry). */
+  #keyEntries: SealedEntry[];
   #halt: OperatorRecord | null;
   #seq: number;
   readonly #mempool: Mempool;
@@ -190,7 +193,7 @@ export class Sequencer extends EventEmitter {
     this.#state = loaded.state;
     this.#coherenceHead = loaded.coherenceHead;
     this.#lastSealHash = loaded.lastSealHash;
-    this.#keyEntries = [...loaded.keyEntries];
+    this.#keyEntries = loaded.keyEntries.map(sealedEntryOf);
     this.#mempool = new Mempool(this.limits.mempoolCapacity, this.limits.mempoolPerSenderMax);
     this.#seq = this.store.maxMempoolSeq();
     const last = this.store.lastHaltRecord();
@@ -243,10 +246,6 @@ export class Sequencer extends EventEmitter {
 
   get lastSealHash(): string {
     return this.#lastSealHash;
-  }
-
-  get keyEntries(): readonly KeyLedgerEntry[] {
-    return this.#keyEntries;
   }
 
   /**
@@ -502,7 +501,7 @@ export class Sequencer extends EventEmitter {
     const { entry, seal } = await sealBundle(this.#coherenceHead, result, this.#signer);
     const sealMs = performance.now() - sealing;
     if (this.#halt !== null) return false; // halted while sealing: nothing is committed
-    const keyEntries = [...this.#keyEntries, ...result.keyEntries];
+    const keyEntries = [...this.#keyEntries, ...result.keyEntries.map(sealedEntryOf)];
     const keySeal = sealKeyLedger(result, keyEntries, this.key);
     if (keySeal.lostCapability)
       this.#opts.log.warn(
