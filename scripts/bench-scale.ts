@@ -11,7 +11,9 @@
  * - `anchoring` (scale/anchoring.ts): gas and time per epoch as its changed balances grow.
  * Not part of CI: the quick preset takes ~10 minutes on two vCPUs, the full one over an hour.
  * Options: --preset smoke|quick|full (default quick; smoke runs every series small, to check it), --series senders,accounts,anchoring (default all;
- * `accounts` also yields the `height` points), --json, --out FILE (also write the lines there).
+ * `accounts` also yields the `height` points), --json, --out FILE (also write the lines there),
+ * --append (add to FILE), and --senders, --accounts, --height, --anchoring N,N… (points instead of
+ * the preset's, e.g. to run one point again).
  * `npm run plot:scale -- FILE` renders the lines into docs/performance/*.svg.
  */
 import fs from 'node:fs';
@@ -56,7 +58,15 @@ export const PRESETS: Readonly<Record<'smoke' | 'quick' | 'full', Preset>> = Obj
   },
 });
 
-type Args = { preset: keyof typeof PRESETS; series: string[]; json: boolean; out: string | null };
+type Args = {
+  preset: keyof typeof PRESETS;
+  /** The preset's points, with any list given on the command line instead. */
+  points: Preset;
+  series: string[];
+  json: boolean;
+  out: string | null;
+  append: boolean;
+};
 
 function parseArgs(argv: readonly string[]): Args {
   const get = (name: string) => {
@@ -65,11 +75,28 @@ function parseArgs(argv: readonly string[]): Args {
   };
   const preset = get('preset') ?? 'quick';
   if (!Object.hasOwn(PRESETS, preset)) throw new Error(`unknown preset "${preset}"`);
+  const base = PRESETS[preset as keyof typeof PRESETS];
+  const list = (name: 'senders' | 'accounts' | 'height' | 'anchoring') => {
+    const text = get(name);
+    if (text === undefined) return base[name];
+    const values = text.split(',').map(Number);
+    if (values.some((v) => !Number.isSafeInteger(v) || v <= 0))
+      throw new Error(`--${name} takes positive whole numbers, comma-separated: "${text}"`);
+    return values;
+  };
   return {
     preset: preset as keyof typeof PRESETS,
+    points: {
+      ...base,
+      senders: list('senders'),
+      accounts: list('accounts'),
+      height: list('height'),
+      anchoring: list('anchoring'),
+    },
     series: (get('series') ?? 'senders,accounts,anchoring').split(','),
     json: argv.includes('--json'),
     out: get('out') ?? null,
+    append: argv.includes('--append'),
   };
 }
 
@@ -77,8 +104,8 @@ async function main(): Promise<void> {
   const poolSizeSet = v8PoolSizeFlag(process.execArgv, process.env.NODE_OPTIONS);
   if (rerunWithPoolSize(poolSizeSet, __filename, ['--expose-gc'])) return;
   const args = parseArgs(process.argv.slice(2));
-  const preset = PRESETS[args.preset];
-  const out = args.out === null ? null : fs.openSync(args.out, 'w');
+  const preset = args.points;
+  const out = args.out === null ? null : fs.openSync(args.out, args.append ? 'a' : 'w');
   const emit = (record: Record<string, unknown>) => {
     const line = JSON.stringify(record);
     if (out !== null) fs.writeSync(out, `${line}\n`);

@@ -21,9 +21,7 @@ const [url = '', file = '', countText = '0', connText = '64', pipeText = '1', ba
   process.argv.slice(2);
 const batch = Number(batchText);
 const target = new URL(url);
-const bodies = (JSON.parse(fs.readFileSync(file, 'utf8')) as { txs: unknown[] }).txs
-  .slice(0, Number(countText))
-  .map((t) => JSON.stringify(t));
+const bodies = readBodies(file, Number(countText));
 const ROUNDS_MAX = 50;
 const RESPONSE_BYTES_MAX = 1024 * 1024;
 
@@ -182,3 +180,24 @@ main().catch((err: unknown) => {
   process.stderr.write(`${String(err)}\n`);
   process.exitCode = 1;
 });
+
+/**
+ * The first `count` transactions of the workload, each as its JSON text: from `{"txs": [...]}`, or
+ * from JSON lines (`.jsonl`, one transaction a line), which the scale benchmark writes because
+ * 100,000 signed transactions (~1 GB) exceed the longest string V8 can hold.
+ */
+function readBodies(path: string, count: number): string[] {
+  if (!path.endsWith('.jsonl'))
+    return (JSON.parse(fs.readFileSync(path, 'utf8')) as { txs: unknown[] }).txs
+      .slice(0, count)
+      .map((t) => JSON.stringify(t));
+  const bytes = fs.readFileSync(path);
+  const out: string[] = [];
+  for (let at = 0; at < bytes.length && out.length < count; ) {
+    const end = bytes.indexOf(10, at);
+    const stop = end === -1 ? bytes.length : end;
+    if (stop > at) out.push(bytes.toString('utf8', at, stop));
+    at = stop + 1;
+  }
+  return out;
+}

@@ -134,8 +134,8 @@ async function measureHttp(
   senders: number,
   load: readonly TxWire[],
 ): Promise<SendersPoint> {
-  const file = path.join(node.dir, 'load.json');
-  fs.writeFileSync(file, JSON.stringify({ txs: load }));
+  const file = path.join(node.dir, 'load.jsonl');
+  writeLines(file, load);
   const app = buildApp(
     { sequencer: node.seq, version: 'bench-scale' },
     { limits: { rateLimitMax: 100_000_000 }, processMetrics: false },
@@ -178,6 +178,23 @@ async function measureHttp(
   } finally {
     latency.stop();
     await app.close();
+  }
+}
+
+/** One transaction a line, written in pieces (the whole load can exceed V8's longest string). */
+function writeLines(file: string, txs: readonly TxWire[]): void {
+  const fd = fs.openSync(file, 'w');
+  try {
+    for (let i = 0; i < txs.length; i += 1000)
+      fs.writeSync(
+        fd,
+        `${txs
+          .slice(i, i + 1000)
+          .map((t) => JSON.stringify(t))
+          .join('\n')}\n`,
+      );
+  } finally {
+    fs.closeSync(fd);
   }
 }
 
