@@ -129,6 +129,14 @@ const charts = {
     { gasPerEpoch: 'gas per epoch' },
     'gas',
   ),
+  'anchoring-time': lines(
+    'Time from commit to anchored, and transactions per epoch',
+    of('anchoring'),
+    'changedBalances',
+    'balances changed in the epoch',
+    { anchorSeconds: 'seconds to anchor', chunksPerEpoch: 'balance chunks (transactions)' },
+    'seconds or chunks',
+  ),
 };
 
 fs.mkdirSync(outDir, { recursive: true });

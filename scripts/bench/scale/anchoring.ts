@@ -67,7 +67,14 @@ async function anchoringPoint(
   signer: SignPool,
 ): Promise<AnchoringPoint> {
   const senders = Array.from({ length: SENDERS }, (_, i) => scaleKey(`anchor-sender-${i}`));
-  const node = await openBenchNode(genesisOf(senders), scaleKey('sequencer'), changes, changes);
+  // One bundle per epoch, cut when full: the interval is longer than feeding a bundle takes.
+  const node = await openBenchNode(
+    genesisOf(senders),
+    scaleKey('sequencer'),
+    changes,
+    changes,
+    10 * 60_000,
+  );
   let anchoring: Anchoring | null = null;
   try {
     await deployChain({

@@ -95,13 +95,14 @@ export async function openBenchNode(
   sequencerKey: KeyPair,
   capacity: number,
   bundleSizeMax = 1000,
+  bundleIntervalMs?: number,
 ): Promise<BenchNode> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'qfs-scale-'));
   const store = NodeStore.open(path.join(dir, 'qfs.db'));
   const { keyGenesis } = loadGenesis(genesis);
   store.setMeta('genesis', canonicalString(genesis));
   store.insertKeyEntry(0, canonicalString(keyGenesis), keyGenesis.entryHash);
-  return startOn(dir, store, sequencerKey, capacity, bundleSizeMax);
+  return startOn(dir, store, sequencerKey, capacity, bundleSizeMax, bundleIntervalMs);
 }
 
 /** Opens the node again on the store of `dir` (a restart). */
@@ -119,6 +120,7 @@ async function startOn(
   key: KeyPair,
   capacity: number,
   bundleSizeMax: number,
+  bundleIntervalMs?: number,
 ): Promise<BenchNode> {
   const pool = VerifyPool.create({ log: () => undefined });
   const signer = new SignPool(1);
@@ -131,6 +133,7 @@ async function startOn(
     pool,
     limits: {
       bundleSizeMax,
+      ...(bundleIntervalMs === undefined ? {} : { bundleIntervalMs }),
       mempoolCapacity: capacity + 1000,
       mempoolPerSenderMax: Math.max(256, capacity),
       mempoolGapPerSenderMax: Math.max(16, capacity),
