@@ -68,6 +68,8 @@ export {
   createKeySeal,
   keySealBody,
   verifySeal,
+  verifySealOver,
+  sealedEntryOf,
   assertSealValid,
   keySealHash,
   keySealSigningBytes,

@@ -22,7 +22,6 @@ import {
   type CoherenceSeal,
   type DrvPacket,
   type EntropyRecord,
-  type KeyLedgerEntry,
   type SealedEntry,
   type KeyFinalitySeal,
 } from '../ledger';
@@ -135,15 +134,6 @@ export async function sealBundle(
     SignatureContext.COHERENCE_SEAL,
   );
   return { entry, seal: Object.freeze({ ...body, signature }) };
-}
-
-/** What the sequencer keeps of a KeyLedger entry it has sealed or will seal. */
-export function sealedEntryOf(entry: KeyLedgerEntry): SealedEntry {
-  return Object.freeze({
-    chainId: entry.chainId,
-    sequence: entry.sequence,
-    entryHash: entry.entryHash,
-  });
 }
 
 /**

@@ -33,6 +33,7 @@ import { isHalt, type HaltEvidence } from '../guard';
 import {
   coherenceSealHash,
   keyLedgerView,
+  sealedEntryOf,
   type CoherenceEntry,
   type DrvPacket,
   type KeyLedgerEntry,
@@ -43,7 +44,6 @@ import { Batcher } from './batcher';
 import { bundleCommitOf } from './bundle-commit';
 import {
   sealBundle,
-  sealedEntryOf,
   sealKeyLedger,
   signPacket,
   stampPacket,

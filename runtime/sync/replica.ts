@@ -28,6 +28,7 @@ import {
   packetHash,
   parseKeyLedgerEntry,
   parsePacket,
+  sealedEntryOf,
   validatePacket,
   type CoherenceSeal,
   type DrvPacket,
@@ -161,13 +162,14 @@ export class Replica extends EventEmitter {
       const keyEntries = options.store
         .keyEntries()
         .slice(0, 1)
-        .map((r) => parseKeyLedgerEntry(JSON.parse(r.entry), 0n));
+        .map((r) => sealedEntryOf(parseKeyLedgerEntry(JSON.parse(r.entry), 0n)));
       const replica = new Replica(options, { state: genesis.state, head: null, keyEntries }, '');
       replica.halt(412, `store check failed: ${loaded.reason}`, loaded.evidence);
       return replica;
     }
     const { state, coherenceHead, lastSealHash, keyEntries } = loaded.loaded;
-    return new Replica(options, { state, head: coherenceHead, keyEntries }, lastSealHash);
+    const tip = { state, head: coherenceHead, keyEntries: keyEntries.map(sealedEntryOf) };
+    return new Replica(options, tip, lastSealHash);
   }
 
   get state() {

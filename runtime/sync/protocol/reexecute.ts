@@ -16,10 +16,11 @@ import {
   keyLedgerView,
   keySealHash,
   verifyCoherenceSeal,
-  verifySeal,
+  sealedEntryOf,
+  verifySealOver,
   type CoherenceEntry,
   type KeyFinalitySeal,
-  type KeyLedgerEntry,
+  type SealedEntry,
 } from '../../ledger';
 import type { SealedBundle } from './sealed-bundle';
 
@@ -28,8 +29,11 @@ export type ReplicaTip = {
   readonly state: EngineState;
   /** The CoherenceLedger head entry (null before height 0). */
   readonly head: CoherenceEntry | null;
-  /** Every KeyLedger entry so far, from the genesis (a KeyLedger seal covers all of them). */
-  readonly keyEntries: readonly KeyLedgerEntry[];
+  /**
+   * What the replica keeps of every KeyLedger entry so far, from the genesis (a KeyLedger seal
+   * covers all of them): its own re-executed entries, checked as they came.
+   */
+  readonly keyEntries: readonly SealedEntry[];
 };
 
 /** The bundle as the replica recomputed it, equal to what the sequencer sealed. */
@@ -37,7 +41,7 @@ export type Reexecuted = {
   readonly result: BundleResult;
   readonly entry: CoherenceEntry;
   readonly sealHash: string;
-  readonly keyEntries: readonly KeyLedgerEntry[];
+  readonly keyEntries: readonly SealedEntry[];
   readonly keySealHash: string | null;
 };
 
@@ -108,7 +112,7 @@ export function reexecuteBundle(
   const sealIssue = verifyCoherenceSeal(seal, entry, hexToBytes(signerKey.publicKey));
   if (sealIssue !== null)
     return differ(`seal.${sealIssue.field}`, sealIssue.actual, sealIssue.expected);
-  const keyEntries = [...tip.keyEntries, ...result.keyEntries];
+  const keyEntries = [...tip.keyEntries, ...result.keyEntries.map(sealedEntryOf)];
   const keySeal = checkKeySeal(
     bundle.keySeal,
     result,
@@ -138,7 +142,7 @@ export function reexecuteBundle(
 function checkKeySeal(
   keySeal: KeyFinalitySeal | null,
   result: BundleResult,
-  entries: readonly KeyLedgerEntry[],
+  entries: readonly SealedEntry[],
   timestamp: bigint,
   publicKey: string,
 ): string | null | Omit<Disagreement, 'height'> {
@@ -164,7 +168,7 @@ function checkKeySeal(
       sequencer: metadataText(keySeal.quantumMetadata),
       replica: '{}',
     };
-  const check = verifySeal(keySeal, entries, hexToBytes(publicKey), { view });
+  const check = verifySealOver(keySeal, entries, hexToBytes(publicKey), { view });
   if (!check.valid)
     return { field: `keySeal.${check.check}`, sequencer: check.actual, replica: check.expected };
   return keySealHash(keySeal);

@@ -4,6 +4,7 @@
  * ├── the seal signature is bound to its context (a key-event or tx signature never passes)
  * ├── entries altered: edit, swap, drop, relink → the first mismatch and its position
  * ├── seal fields altered: chain, count, height, head, root, timestamp, signer, signature, shape
+ * ├── verifySealOver (a replica's check over the entries' hashes it keeps): the same verdicts
  * └── sealing requires `sequencer` (KEYLEDGER_UNAUTHORIZED); assertSealValid throws the mismatch
  */
 import { expect } from 'chai';
@@ -20,7 +21,9 @@ import {
   KeyLedgerSealMismatchError,
   KeyLedgerUnauthorizedError,
   replayKeyLedger,
+  sealedEntryOf,
   verifySeal,
+  verifySealOver,
   type KeyEventBody,
   type KeyFinalitySeal,
   type KeyLedgerEntry,
@@ -65,6 +68,22 @@ describe('verifySeal', function () {
       signer: keys.S2.address,
     });
     expect(seal.headHash).to.equal((entries[8] as KeyLedgerEntry).entryHash);
+  });
+
+  it('verifySealOver: the same verdict and hash from what a replica keeps of each entry', () => {
+    const view = replayKeyLedger(entries).view;
+    const sealed = entries.map(sealedEntryOf);
+    expect(verifySealOver(seal, sealed, pk(), { view })).to.deep.equal(
+      verifySeal(seal, entries, pk(), { view }),
+    );
+    expect(Object.keys(sealed[0] as object).sort()).to.deep.equal([
+      'chainId',
+      'entryHash',
+      'sequence',
+      'timestamp',
+    ]);
+    expect(verifySealOver(seal, sealed.slice(0, -1), pk())).to.include({ check: 'entry-count' });
+    expect(verifySealOver(seal, [], pk())).to.include({ check: 'entries' });
   });
 
   describe('when the entries were altered', () => {
@@ -135,7 +154,15 @@ describe('verifySeal', function () {
       ['a number instead of a bigint', (s) => ({ ...s, height: 8 }), 'shape'],
     ];
     for (const [name, alter, check] of cases) {
-      it(`names ${check} when ${name} changes`, () => mismatch(alter(seal), entries, check));
+      it(`names ${check} when ${name} changes (verifySealOver too)`, () => {
+        mismatch(alter(seal), entries, check);
+        const over = verifySealOver(
+          alter(seal) as KeyFinalitySeal,
+          entries.map(sealedEntryOf),
+          pk(),
+        );
+        expect(over).to.include({ valid: false, check });
+      });
     }
 
     it('rejects a signature made with another context over the same bytes (cross-context)', () => {
