@@ -16,16 +16,14 @@ import { connectChain } from '../../../runtime/chain/connect';
 import { deployChain } from '../../../runtime/chain/deploy';
 import { HARDHAT_ACCOUNT_0_KEY, startLocalChain } from '../../../runtime/chain/local-chain';
 import { SignPool, type KeyPair } from '../../../runtime/crypto';
-import { devnetGenesis } from '../../../runtime/engine';
 import { transferBody } from '../../../runtime/sdk/tx-builder';
 import {
   feed,
+  fundedGenesis,
   openBenchNode,
   receiverAddress,
   say,
   scaleKey,
-  SCALE_CHAIN_ID,
-  SCALE_GENESIS_TIME,
   signAll,
   silent,
   waitUntil,
@@ -69,7 +67,7 @@ async function anchoringPoint(
   const senders = Array.from({ length: SENDERS }, (_, i) => scaleKey(`anchor-sender-${i}`));
   // One bundle per epoch, cut when full: the interval is longer than feeding a bundle takes.
   const node = await openBenchNode(
-    genesisOf(senders),
+    fundedGenesis(senders),
     scaleKey('sequencer'),
     changes,
     changes,
@@ -133,19 +131,6 @@ async function anchoringPoint(
     await node.close();
     fs.rmSync(node.dir, { recursive: true, force: true });
   }
-}
-
-function genesisOf(senders: readonly KeyPair[]): Record<string, unknown> {
-  return devnetGenesis({
-    chainId: SCALE_CHAIN_ID,
-    genesisTime: SCALE_GENESIS_TIME,
-    sequencer: scaleKey('sequencer'),
-    oracle: scaleKey('oracle'),
-    admin: scaleKey('admin'),
-    users: senders,
-    accounts: senders.map((k) => ({ address: k.address, balances: { CHR: '1000000000' } })),
-    treasury: scaleKey('admin').address,
-  });
 }
 
 /** One bundle of `changes` transfers to fresh addresses (receivers from `first`). */

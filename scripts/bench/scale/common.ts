@@ -19,7 +19,12 @@ import {
   VerifyPool,
   type KeyPair,
 } from '../../../runtime/crypto';
-import { loadGenesis, txSigningBytes, type BundleResult } from '../../../runtime/engine';
+import {
+  devnetGenesis,
+  loadGenesis,
+  txSigningBytes,
+  type BundleResult,
+} from '../../../runtime/engine';
 import { osEntropy, systemClock } from '../../../runtime/node/clock';
 import { Sequencer } from '../../../runtime/node/sequencer';
 import { NodeStore } from '../../../runtime/node/store';
@@ -103,6 +108,20 @@ export async function openBenchNode(
   store.setMeta('genesis', canonicalString(genesis));
   store.insertKeyEntry(0, canonicalString(keyGenesis), keyGenesis.entryHash);
   return startOn(dir, store, sequencerKey, capacity, bundleSizeMax, bundleIntervalMs);
+}
+
+/** A devnet genesis whose `senders` are registered and hold 10^9 CHR each. */
+export function fundedGenesis(senders: readonly KeyPair[]): Record<string, unknown> {
+  return devnetGenesis({
+    chainId: SCALE_CHAIN_ID,
+    genesisTime: SCALE_GENESIS_TIME,
+    sequencer: scaleKey('sequencer'),
+    oracle: scaleKey('oracle'),
+    admin: scaleKey('admin'),
+    users: senders,
+    accounts: senders.map((k) => ({ address: k.address, balances: { CHR: '1000000000' } })),
+    treasury: scaleKey('admin').address,
+  });
 }
 
 /** Opens the node again on the store of `dir` (a restart). */

@@ -13,20 +13,19 @@
  */
 import fs from 'node:fs';
 import { SignPool, type KeyPair } from '../../../runtime/crypto';
-import { devnetGenesis, getAccount, updateAccounts, type Account } from '../../../runtime/engine';
+import { getAccount, updateAccounts, type Account } from '../../../runtime/engine';
 import { buildApp } from '../../../runtime/node/api/app';
 import type { BundleTiming } from '../../../runtime/node/sequencer';
 import { verifyStore } from '../../../runtime/node/verify';
 import { transferBody } from '../../../runtime/sdk/tx-builder';
 import {
   feed,
+  fundedGenesis,
   openBenchNode,
   receiverAddress,
   reopenBenchNode,
   say,
   scaleKey,
-  SCALE_CHAIN_ID,
-  SCALE_GENESIS_TIME,
   signAll,
   storeBytes,
   type BenchNode,
@@ -83,7 +82,7 @@ export async function* ledgerGrowth(
   signer: SignPool,
 ): AsyncGenerator<AccountsPoint | HeightPoint> {
   const senders = Array.from({ length: SENDERS }, (_, i) => scaleKey(`grower-${i}`));
-  const node = await openBenchNode(growthGenesis(senders), scaleKey('sequencer'), CHUNK);
+  const node = await openBenchNode(fundedGenesis(senders), scaleKey('sequencer'), CHUNK);
   const g: Growth = { node, senders, nonces: senders.map(() => 0n), txs: 0, timings: [] };
   follow(g);
   const marks = [...new Set([...checkpoints, ...heightCheckpoints])].sort((a, b) => a - b);
@@ -97,19 +96,6 @@ export async function* ledgerGrowth(
     await g.node.close();
     fs.rmSync(g.node.dir, { recursive: true, force: true });
   }
-}
-
-function growthGenesis(senders: readonly KeyPair[]): Record<string, unknown> {
-  return devnetGenesis({
-    chainId: SCALE_CHAIN_ID,
-    genesisTime: SCALE_GENESIS_TIME,
-    sequencer: scaleKey('sequencer'),
-    oracle: scaleKey('oracle'),
-    admin: scaleKey('admin'),
-    users: senders,
-    accounts: senders.map((k) => ({ address: k.address, balances: { CHR: '1000000000' } })),
-    treasury: scaleKey('admin').address,
-  });
 }
 
 function follow(g: Growth): void {
