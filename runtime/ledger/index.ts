@@ -70,6 +70,7 @@ export {
   verifySeal,
   verifySealOver,
   sealedEntryOf,
+  appendSealed,
   assertSealValid,
   keySealHash,
   keySealSigningBytes,

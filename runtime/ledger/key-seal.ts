@@ -43,6 +43,17 @@ import { copyStringMap, exactKeysProblem, isRecord, stringMapProblem } from './w
  */
 export type SealedEntry = Pick<KeyLedgerEntry, 'chainId' | 'sequence' | 'entryHash' | 'timestamp'>;
 
+/**
+ * `sealed` followed by what is kept of `added`; `sealed` itself when nothing was added, so that a
+ * bundle without key events does not copy the whole list.
+ */
+export function appendSealed(
+  sealed: readonly SealedEntry[],
+  added: readonly KeyLedgerEntry[],
+): readonly SealedEntry[] {
+  return added.length === 0 ? sealed : [...sealed, ...added.map(sealedEntryOf)];
+}
+
 /** What a sequencer or a replica keeps of a KeyLedger entry it has sealed or checked. */
 export function sealedEntryOf(entry: KeyLedgerEntry): SealedEntry {
   return Object.freeze({

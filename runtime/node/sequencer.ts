@@ -32,6 +32,7 @@ import { isCodedError } from '../errors';
 import { isHalt, type HaltEvidence } from '../guard';
 import {
   coherenceSealHash,
+  appendSealed,
   keyLedgerView,
   sealedEntryOf,
   type CoherenceEntry,
@@ -157,7 +158,7 @@ export class Sequencer extends EventEmitter {
   #coherenceHead: CoherenceEntry | null;
   #lastSealHash: string;
   /** What the next key seal needs of every entry so far (not the entries: see SealedEntry). */
-  #keyEntries: SealedEntry[];
+  #keyEntries: readonly SealedEntry[];
   #halt: OperatorRecord | null;
   #seq: number;
   readonly #mempool: Mempool;
@@ -501,7 +502,7 @@ export class Sequencer extends EventEmitter {
     const { entry, seal } = await sealBundle(this.#coherenceHead, result, this.#signer);
     const sealMs = performance.now() - sealing;
     if (this.#halt !== null) return false; // halted while sealing: nothing is committed
-    const keyEntries = [...this.#keyEntries, ...result.keyEntries.map(sealedEntryOf)];
+    const keyEntries = appendSealed(this.#keyEntries, result.keyEntries);
     const keySeal = sealKeyLedger(result, keyEntries, this.key);
     if (keySeal.lostCapability)
       this.#opts.log.warn(

@@ -12,11 +12,11 @@ import { isCodedError } from '../../errors';
 import { executeBundle, type BundleResult, type EngineState } from '../../engine';
 import {
   appendCoherenceEntry,
+  appendSealed,
   coherenceSealHash,
   keyLedgerView,
   keySealHash,
   verifyCoherenceSeal,
-  sealedEntryOf,
   verifySealOver,
   type CoherenceEntry,
   type KeyFinalitySeal,
@@ -112,7 +112,7 @@ export function reexecuteBundle(
   const sealIssue = verifyCoherenceSeal(seal, entry, hexToBytes(signerKey.publicKey));
   if (sealIssue !== null)
     return differ(`seal.${sealIssue.field}`, sealIssue.actual, sealIssue.expected);
-  const keyEntries = [...tip.keyEntries, ...result.keyEntries.map(sealedEntryOf)];
+  const keyEntries = appendSealed(tip.keyEntries, result.keyEntries);
   const keySeal = checkKeySeal(
     bundle.keySeal,
     result,

@@ -12,6 +12,7 @@ import { bytesToHex, sha256Hex } from '../../../runtime/codec';
 import { sign, SignatureContext } from '../../../runtime/crypto';
 import { ErrorCode } from '../../../runtime/errors';
 import {
+  appendSealed,
   assertSealValid,
   createKeySeal,
   finalizeKeyEntry,
@@ -84,6 +85,14 @@ describe('verifySeal', function () {
     ]);
     expect(verifySealOver(seal, sealed.slice(0, -1), pk())).to.include({ check: 'entry-count' });
     expect(verifySealOver(seal, [], pk())).to.include({ check: 'entries' });
+  });
+
+  it('appendSealed: the same list when nothing was added, else the added entries kept at the end', () => {
+    const sealed = entries.slice(0, 5).map(sealedEntryOf);
+    expect(appendSealed(sealed, [])).to.equal(sealed);
+    const longer = appendSealed(sealed, entries.slice(5));
+    expect(longer).to.deep.equal(entries.map(sealedEntryOf));
+    expect(sealed).to.have.length(5);
   });
 
   describe('when the entries were altered', () => {
